@@ -1,0 +1,1 @@
+"""A stateful mock of the DaJet flow API, driven by its OpenAPI document."""
