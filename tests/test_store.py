@@ -553,3 +553,13 @@ def test_many_pipelines_run_side_by_side(clock):
     assert state(store, uuids[1]) is State.IDLE
     assert len(store.monitor()) == 20_000
     assert store.monitor_entry(uuids[0]).activation is Activation.AUTO
+
+
+def test_version_counts_a_delayed_activation(clock):
+    store = Store(clock, TIMINGS.replace(activation_delay=3))
+    create(store)
+    before = store.version
+    clock.advance(3)
+    store.monitor()
+
+    assert store.version > before

@@ -149,6 +149,7 @@ class Store:
                 raise DuplicateName(pipeline.name)
 
             slot = self._insert(pipeline)
+            logger.debug("created %s %r", pipeline.uuid, pipeline.name)
             self._schedule_activation(slot, self._timings.activation_delay)
             self._changed(records=True)
             return pipeline
@@ -319,6 +320,7 @@ class Store:
     def _apply(
         self, slot: _Slot, step: Step, due: float, now: float, wall: datetime
     ) -> None:
+        self.version += 1
         if step is Step.ACTIVATE:
             self._activate(slot, due, wall - timedelta(seconds=now - due))
             return
@@ -331,7 +333,6 @@ class Store:
         self._follow(
             slot, due, lifecycle.apply(slot.entry, step, at, self._timings, slot.sleep)
         )
-        self.version += 1
 
     def _skip_cycles(
         self, slot: _Slot, due: float, now: float, wall: datetime
