@@ -1,9 +1,11 @@
 """The handler types and script files a simulated server has, and build checks."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from dajet_mock.model import Pipeline
+from dajet_mock.resources import fixture_path
 
 __all__ = [
     "PIPELINE_OWNER",
@@ -114,12 +116,25 @@ class Catalogue:
 
     handlers: tuple[HandlerType, ...]
     scripts: frozenset[str]
+    pipeline_options: tuple[OptionSpec, ...] = PIPELINE_OPTIONS
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "Catalogue":
-        """Read a catalogue fixture: `{"Handlers": [...], "Scripts": [...]}`."""
-        handlers = tuple(_handler_type_from_json(item) for item in doc["Handlers"])
-        return cls(handlers, frozenset(doc.get("Scripts", [])))
+    def from_json(cls, doc: Any) -> "Catalogue":
+        """Read a catalogue fixture: `{"Handlers": [...], "Scripts": [...]}`.
+
+        Raises ValueError, naming the bad entry, when the document has another shape.
+        """
+        try:
+            handlers = tuple(_handler_type_from_json(item) for item in doc["Handlers"])
+            scripts = frozenset(str(script) for script in doc.get("Scripts", []))
+            pipeline = doc.get("Pipeline", {}).get("Options")
+            options = PIPELINE_OPTIONS
+            if pipeline is not None:
+                options = tuple(_option_spec_from_json(item) for item in pipeline)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"not a handler catalogue: {error!r}") from error
+
+        return cls(handlers, scripts, options)
 
     def handler_type(self, name: str) -> HandlerType | None:
         """Return the handler type of that name, if the server has it."""
@@ -132,7 +147,7 @@ class Catalogue:
     def options_json(self, owner: str) -> list[dict[str, Any]] | None:
         """Return the options of a handler type or of the pipeline; None if unknown."""
         if owner == PIPELINE_OWNER:
-            return [spec.json() for spec in PIPELINE_OPTIONS]
+            return [spec.json() for spec in self.pipeline_options]
 
         handler = self.handler_type(owner)
         return None if handler is None else [spec.json() for spec in handler.options]
@@ -165,68 +180,14 @@ class Catalogue:
         return None
 
 
-def _spec(
-    name: str, type_name: str = "System.String", required: bool = True
-) -> dict[str, Any]:
-    return {"Name": name, "Type": type_name, "IsRequired": required}
-
-
-def _pair(system: str, message: str, options: list[Any]) -> list[dict[str, Any]]:
-    consumer = {
-        "Name": f"DaJet.Flow.{system}.Consumer",
-        "Input": "",
-        "Output": message,
-        "Options": options,
-    }
-    producer = {
-        "Name": f"DaJet.Flow.{system}.Producer",
-        "Input": message,
-        "Output": "",
-        "Options": options,
-    }
-    return [consumer, producer]
-
-
-def default_catalogue_json() -> dict[str, Any]:
-    """Return the built-in catalogue document, in the fixture's shape."""
-    script = {
-        "Name": "DaJet.Flow.Script.Runner",
-        "Input": "",
-        "Output": "",
-        "Options": [_spec("Script")],
-    }
-    rabbit = [
-        _spec("HostName"),
-        _spec("VirtualHost"),
-        _spec("QueueName", required=False),
-        _spec("Exchange", required=False),
-        _spec("RoutingKey", required=False),
-        _spec("UserName"),
-        _spec("Password"),
-    ]
-    kafka = [
-        _spec("BootstrapServers"),
-        _spec("GroupId", required=False),
-        _spec("Topic"),
-    ]
-    sql = [
-        _spec("ConnectionString"),
-        _spec("CommandText"),
-        _spec("MessagesPerTransaction", "System.Int32", False),
-    ]
-    handlers = [
-        script,
-        *_pair("RabbitMQ", "DaJet.Flow.RabbitMQ.Message", rabbit),
-        *_pair("Kafka", "DaJet.Flow.Kafka.Message", kafka),
-        *_pair("SqlServer", "DaJet.Data.DataObject", sql),
-        *_pair("PostgreSql", "DaJet.Data.DataObject", sql),
-    ]
-    return {
-        "Handlers": handlers,
-        "Scripts": ["code/say-hello.djs", "code/flow-script.djs"],
-    }
-
-
 def default_catalogue() -> Catalogue:
-    """Return the built-in catalogue: the stock script runner, brokers, databases."""
-    return Catalogue.from_json(default_catalogue_json())
+    """Return the catalogue of ``fixtures/catalogue.json``: script runner, brokers,
+    databases, and the scripts of the documented pipelines."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        text = fixture_path("catalogue.json").read_text(encoding="utf-8")
+        _DEFAULT = Catalogue.from_json(json.loads(text))
+    return _DEFAULT
+
+
+_DEFAULT: Catalogue | None = None
