@@ -58,7 +58,7 @@ class HandlerType:
         }
 
 
-PIPELINE_OPTIONS = (
+PIPELINE_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("SleepTimeout", "System.Int32", False),
     OptionSpec("ShowStackTrace", "System.Boolean", False),
 )
