@@ -111,8 +111,8 @@ def _latency(value: Any) -> float:
 def _status(value: Any) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 599:
-        raise FaultError(f"fault status must be an HTTP status 100-599: {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 200 <= value <= 599:
+        raise FaultError(f"fault status must be an HTTP status 200-599: {value!r}")
     return value
 
 
