@@ -146,7 +146,7 @@ class App:
             request.path,
             response.status,
             session.name,
-            self.sessions.clock.now(),
+            time.time(),
             round(duration, 3),
         )
         session.journal.record(entry)

@@ -72,6 +72,9 @@ def indented(value: Any) -> bytes:
 
 DONE = Result(200)
 
+# Bodies kept per store, so that asking after many uuids cannot exhaust memory.
+MEMO_LIMIT = 4096
+
 
 def _not_found() -> Result:
     return Result(404, problem(404), Media.PROBLEM)
@@ -95,11 +98,21 @@ def get_pipeline_info(store: Store, call: Call) -> Result:
         # FlowController.GetPipelineInfo refuses `Content-Length: 0` itself.
         return Result(400, problem(400), Media.PROBLEM)
 
-    entry = store.monitor_entry(call.uuid)
-    if entry is None:
-        return Result(200, indented(default_pipeline_info_json(call.uuid)), Media.JSON)
+    key = f"entry {call.uuid}"
+    version = store.caught_up_version()
+    cached = store.memo.get(key)
+    if cached is None or cached[0] != version:
+        version, entry = store.monitor_entry_at_version(call.uuid)
+        body = (
+            default_pipeline_info_json(call.uuid)
+            if entry is None
+            else pipeline_info_json(entry)
+        )
+        if len(store.memo) >= MEMO_LIMIT:
+            store.memo.clear()
+        cached = store.memo[key] = (version, indented(body))
 
-    return Result(200, indented(pipeline_info_json(entry)), Media.JSON)
+    return Result(200, cached[1], Media.JSON)
 
 
 def get_pipeline(store: Store, call: Call) -> Result:

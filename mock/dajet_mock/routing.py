@@ -21,8 +21,25 @@ _N_FORM = re.compile(f"{_HEX}{{32}}")
 _WRAPPERS = {"{": "}", "(": ")"}
 
 
+_PARSED: dict[str, UUID | None] = {}
+
+# Clients ask about the same few pipelines over and over; parsing a UUID costs
+# more than the rest of routing, so the latest segments are remembered.
+_PARSED_LIMIT = 4096
+
+
 def parse_guid(text: str) -> UUID | None:
     """Return the UUID of a segment in a .NET `Guid` route form, or None."""
+    if text in _PARSED:
+        return _PARSED[text]
+
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    uuid = _PARSED[text] = _parse_guid(text)
+    return uuid
+
+
+def _parse_guid(text: str) -> UUID | None:
     size = len(text)
     if size == 38 and _WRAPPERS.get(text[0]) == text[-1]:
         text, size = text[1:-1], 36

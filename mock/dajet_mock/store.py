@@ -131,6 +131,12 @@ class Store:
             entries = self.monitor()
             return self.version, entries
 
+    def monitor_entry_at_version(self, uuid: UUID) -> tuple[int, MonitorEntry | None]:
+        """Return the version and one monitor entry at that version, together."""
+        with self._lock:
+            entry = self.monitor_entry(uuid)
+            return self.version, entry
+
     def monitor_entry(self, uuid: UUID) -> MonitorEntry | None:
         """Return a copy of one monitor entry; None until the pipeline is activated."""
         with self._lock:
