@@ -53,9 +53,19 @@ def test_server_errors_fail_the_test(dajet_mock, monkeypatch):
 """
 
 
+def plugin_options():
+    """Load the plugin by hand only where no installed entry point loads it."""
+    from importlib.metadata import entry_points
+
+    installed = any(
+        point.value == "dajet_mock.plugin" for point in entry_points(group="pytest11")
+    )
+    return [] if installed else ["-p", "dajet_mock.plugin"]
+
+
 def test_consumer_test_file_runs_with_the_fixture(pytester):
     pytester.makepyfile(test_consumer=CONSUMER_TESTS)
-    result = pytester.runpytest("-p", "dajet_mock.plugin", "-p", "no:cacheprovider")
+    result = pytester.runpytest(*plugin_options(), "-p", "no:cacheprovider")
     result.assert_outcomes(passed=5, errors=1)
     result.stdout.fnmatch_lines(
         ["*ERROR at teardown of test_server_errors_fail_the_test*"]
