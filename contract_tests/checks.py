@@ -13,6 +13,11 @@ check keeps the rule and applies it where the contract says it holds:
   documents other answers for a deleted (unknown) pipeline: `GET /flow/{uuid}` is
   200 `null` and `GET /flow/monitor/{uuid}` the default entry.
   `deleted_pipeline_is_gone` checks exactly those answers.
+- `ensure_resource_availability` takes a 404 after a create for a lost resource
+  unless it saw a delete of the same path. The flow API deletes at `/flow/{uuid}`
+  but commands at `/flow/execute/{uuid}`: a 404 of a command after the pipeline's
+  delete is what the contract demands, so the refined check judges only the
+  pipelines the scenario has not deleted.
 """
 
 import re
@@ -195,6 +200,17 @@ def deleted_pipeline_is_gone(
     return None
 
 
+def ensure_resource_availability(
+    ctx: CheckContext, response: Response, case: Case
+) -> bool | None:
+    """Check that a pipeline just created and not deleted is found by its uuid."""
+    uuid = (case.path_parameters or {}).get("uuid")
+    if uuid is not None and _deleted_before(ctx, case, str(uuid)):
+        return None
+
+    return builtin.ensure_resource_availability(ctx, response, case)
+
+
 def _deleted_before(ctx: CheckContext, case: Case, uuid: str) -> bool:
     for earlier in ctx.internals.find_all_cases():
         if earlier.id == case.id:
@@ -249,6 +265,7 @@ REPLACED = (
     builtin.content_type_conformance,
     builtin.response_schema_conformance,
     builtin.use_after_free,
+    builtin.ensure_resource_availability,
 )
 ADDED = (
     content_type_conformance,
@@ -257,4 +274,5 @@ ADDED = (
     location_conformance,
     allow_conformance,
     deleted_pipeline_is_gone,
+    ensure_resource_availability,
 )
