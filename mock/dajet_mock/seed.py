@@ -1,12 +1,13 @@
 """Seed documents: pipelines with known uuids that a store starts from."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from dajet_mock.model import Pipeline, pipeline_from_json
 
-__all__ = ["Seed"]
+__all__ = ["Seed", "default_seed"]
 
 
 def _fail(where: str, message: str) -> ValueError:
@@ -101,3 +102,11 @@ class Seed:
         )
         _check_unique(pipelines)
         return cls(pipelines)
+
+
+def default_seed() -> Seed:
+    """Return the seed of ``fixtures/seed.json``: the documented pipelines and more."""
+    from dajet_mock.resources import fixture_path
+
+    text = fixture_path("seed.json").read_text(encoding="utf-8")
+    return Seed.from_json(json.loads(text))

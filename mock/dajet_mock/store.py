@@ -85,6 +85,9 @@ class Store:
         self._clear()
         self.version = 0
         self.on_change: list[Callable[[Store], None]] = []
+        # Values the layers above derive from one version of the store (an
+        # encoded monitor list); each checks the version it was built at.
+        self.memo: dict[str, Any] = {}
 
     def _clear(self) -> None:
         self._slots: dict[UUID, _Slot] = {}
@@ -115,6 +118,18 @@ class Store:
         with self._lock:
             self._catch_up()
             return [_copy(self._entry(uuid)) for _, uuid in self._index]
+
+    def caught_up_version(self) -> int:
+        """Apply the steps that are due and return the version reached."""
+        with self._lock:
+            self._catch_up()
+            return self.version
+
+    def monitor_at_version(self) -> tuple[int, list[MonitorEntry]]:
+        """Return the version and the monitor entries at that version, together."""
+        with self._lock:
+            entries = self.monitor()
+            return self.version, entries
 
     def monitor_entry(self, uuid: UUID) -> MonitorEntry | None:
         """Return a copy of one monitor entry; None until the pipeline is activated."""

@@ -1,0 +1,210 @@
+"""One function per `operationId` of the flow API: store and arguments in, result out.
+
+The functions never see HTTP objects. Each returns a `Result` saying what to
+answer: a status, a body (already-encoded bytes, or a JSON value to encode), and
+how the real server labels it. `OPERATIONS` maps every `operationId` to its
+function; `check_bindings` refuses a document and a registry that disagree.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from dajet_mock.errors import DuplicateName
+from dajet_mock.model import (
+    default_pipeline_info_json,
+    pipeline_from_json,
+    pipeline_info_json,
+    pipeline_record_json,
+)
+from dajet_mock.problems import problem
+from dajet_mock.store import Store
+
+__all__ = ["OPERATIONS", "BindingError", "Call", "Media", "Result", "check_bindings"]
+
+
+class Media(Enum):
+    """How the real server labels a body."""
+
+    NONE = "none"
+    JSON = "json"
+    # FlowController returns `Content(json)`, which ASP.NET Core labels text/plain.
+    TEXT = "text"
+    PROBLEM = "problem"
+    INVALID_PARAMETERS = "invalid-parameters"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """The arguments of one operation: path parameters and the bound body."""
+
+    arguments: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    # The request's declared Content-Length, which one action looks at.
+    content_length: int | None = None
+
+    @property
+    def uuid(self) -> UUID:
+        """The `{uuid}` path parameter."""
+        value: UUID = self.arguments["uuid"]
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What an operation answers: status, body, its label, a `Location` if any."""
+
+    status: int
+    body: Any = None
+    media: Media = Media.NONE
+    location: str | None = None
+
+
+# A JSON body encoded as .NET's indented writer does: two spaces, UTF-8 as is.
+def indented(value: Any) -> bytes:
+    """Encode a JSON value the way FlowController's serialiser writes it."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+
+
+DONE = Result(200)
+
+
+def _not_found() -> Result:
+    return Result(404, problem(404), Media.PROBLEM)
+
+
+def get_monitor(store: Store, call: Call) -> Result:
+    """List the monitor entries, ordered by name; the body is cached per version."""
+    version = store.caught_up_version()
+    cached = store.memo.get("monitor")
+    if cached is None or cached[0] != version:
+        version, entries = store.monitor_at_version()
+        cached = (version, indented([pipeline_info_json(e) for e in entries]))
+        store.memo["monitor"] = cached
+
+    return Result(200, cached[1], Media.TEXT)
+
+
+def get_pipeline_info(store: Store, call: Call) -> Result:
+    """Answer one monitor entry, or the default entry for a uuid not built."""
+    if call.content_length == 0:
+        # FlowController.GetPipelineInfo refuses `Content-Length: 0` itself.
+        return Result(400, problem(400), Media.PROBLEM)
+
+    entry = store.monitor_entry(call.uuid)
+    if entry is None:
+        return Result(200, indented(default_pipeline_info_json(call.uuid)), Media.JSON)
+
+    return Result(200, indented(pipeline_info_json(entry)), Media.JSON)
+
+
+def get_pipeline(store: Store, call: Call) -> Result:
+    """Answer the stored record, or `null` for an unknown uuid."""
+    record = store.record(call.uuid)
+    body = None if record is None else pipeline_record_json(record)
+    return Result(200, indented(body), Media.JSON)
+
+
+def get_handlers(store: Store, call: Call) -> Result:
+    """List the handler types of the store's catalogue."""
+    return Result(200, indented(store.catalogue.handler_list_json()), Media.TEXT)
+
+
+def get_options(store: Store, call: Call) -> Result:
+    """List the options of a handler type or of the pipeline; 404 if unknown."""
+    options = store.catalogue.options_json(call.arguments["owner"])
+    if options is None:
+        return _not_found()
+
+    return Result(200, indented(options), Media.TEXT)
+
+
+def create_pipeline(store: Store, call: Call) -> Result:
+    """Store a new pipeline; 409 for a name in use. The body is validated already."""
+    assert call.body is not None
+    try:
+        pipeline = store.create(pipeline_from_json(call.body))
+    except DuplicateName as error:
+        detail = f"A pipeline named '{error.name}' exists already."
+        return Result(409, problem(409, detail), Media.PROBLEM)
+
+    body = orjson.dumps(str(pipeline.uuid))
+    return Result(201, body, Media.JSON, location=pipeline.name)
+
+
+def _command(action: Callable[[UUID], bool], call: Call) -> Result:
+    return DONE if action(call.uuid) else _not_found()
+
+
+def execute_pipeline(store: Store, call: Call) -> Result:
+    """Start a pipeline; 200 even when nothing happens, 404 if unknown."""
+    return _command(store.execute, call)
+
+
+def dispose_pipeline(store: Store, call: Call) -> Result:
+    """Stop a pipeline; 200 even when nothing happens, 404 if unknown."""
+    return _command(store.dispose, call)
+
+
+def restart_pipeline(store: Store, call: Call) -> Result:
+    """Drop a pipeline's monitor entry and rebuild it; 404 if unknown."""
+    return _command(store.restart, call)
+
+
+def validate_pipeline(store: Store, call: Call) -> Result:
+    """Check that a pipeline can be built: 200, or 500 saying why; 404 if unknown."""
+    if store.record(call.uuid) is None:
+        return _not_found()
+
+    error = store.validate(call.uuid)
+    if error is None:
+        return DONE
+
+    return Result(500, problem(500, error), Media.PROBLEM)
+
+
+def delete_pipeline(store: Store, call: Call) -> Result:
+    """Delete a pipeline; 200 also for an unknown uuid, as the server answers."""
+    store.delete(call.uuid)
+    return DONE
+
+
+Operation = Callable[[Store, Call], Result]
+
+OPERATIONS: dict[str, Operation] = {
+    "getMonitor": get_monitor,
+    "getPipelineInfo": get_pipeline_info,
+    "getPipeline": get_pipeline,
+    "getHandlers": get_handlers,
+    "getOptions": get_options,
+    "createPipeline": create_pipeline,
+    "executePipeline": execute_pipeline,
+    "disposePipeline": dispose_pipeline,
+    "restartPipeline": restart_pipeline,
+    "validatePipeline": validate_pipeline,
+    "deletePipeline": delete_pipeline,
+}
+
+
+class BindingError(Exception):
+    """The document and the operation registry do not name the same operations."""
+
+
+def check_bindings(
+    operation_ids: Iterable[str], registry: dict[str, Operation]
+) -> None:
+    """Refuse an operation without a function, or a function without an operation."""
+    declared = list(operation_ids)
+    for operation_id in declared:
+        if operation_id not in registry:
+            raise BindingError(f"operation {operation_id!r} has no handler")
+
+    for operation_id in registry:
+        if operation_id not in declared:
+            raise BindingError(
+                f"handler {operation_id!r} has no operation in the document"
+            )
