@@ -182,14 +182,14 @@ def create(
     """Send `POST /flow` with a body; return the answer and the new uuid, tracked."""
 
     def send(body: Any, **kwargs: Any) -> tuple[httpx.Response, str | None]:
-        if isinstance(body, dict):
-            tracker.expect_name(body.get("Name"))
+        name = body.get("Name") if isinstance(body, dict) else None
+        tracker.expect_name(name)
 
         if "content" not in kwargs:
             kwargs["json"] = body
 
         response = target.request("POST", "/flow", **kwargs)
-        tracker.watch(response)
+        tracker.watch(response, name)
         return response, pipelines.created_uuid(response)
 
     return send

@@ -1,7 +1,8 @@
 """Known deviations of a given server, reported as expected failures.
 
 A deviations file (YAML) lists, for one server, the ways it is known to break the
-contract. Each entry names a `test` (a glob over pytest node ids), an `operation`
+contract. Each entry names a `test` (the end of a pytest node id, where `*` stands
+for any text, such as `TestCreate::test_duplicate_name_is_409`), an `operation`
 (an operationId) or a `check` (the rule broken), at least one of them, and the
 `reason`. A failing test whose every broken rule matches an entry is reported as
 an expected failure with the reasons. A test that an entry names by `test` and
@@ -11,7 +12,7 @@ failing input is found only by chance, set `strict: false`: passing is then no
 news.
 """
 
-import fnmatch
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,19 @@ class Deviation:
     def covers(self, nodeid: str, operation: str | None, rule: str | None) -> bool:
         """Tell whether this entry explains a broken rule of a test."""
         return (
-            (self.test is None or fnmatch.fnmatchcase(nodeid, self.test))
+            (self.test is None or self.names_test(nodeid))
             and (self.operation is None or self.operation == operation)
             and (self.check is None or self.check == rule)
         )
 
     def names_test(self, nodeid: str) -> bool:
         """Tell whether this entry promises that a given test fails."""
-        return self.test is not None and fnmatch.fnmatchcase(nodeid, self.test)
+        if self.test is None:
+            return False
+
+        # Only `*` is a wildcard: node ids hold brackets, which a glob would read.
+        pattern = ".*".join(re.escape(part) for part in self.test.split("*"))
+        return re.search(f"(^|::|/)(?:{pattern})$", nodeid) is not None
 
 
 def load(path: str | Path) -> list[Deviation]:

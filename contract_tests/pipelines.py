@@ -8,7 +8,7 @@ with an empty uuid, and that monitor entry outlives its deletion (real-server.md
 
 import logging
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -49,7 +49,17 @@ def harmless(label: str, sleep_timeout: int = 0) -> dict[str, Any]:
     }
 
 
-def created_uuid(response: httpx.Response) -> str | None:
+class Answer(Protocol):
+    """An HTTP answer as httpx and Schemathesis both give it."""
+
+    status_code: int
+
+    def json(self) -> Any:
+        """Return the body read as JSON."""
+        ...
+
+
+def created_uuid(response: Answer) -> str | None:
     """Return the uuid a `POST /flow` answer created, or None if it created none."""
     if response.status_code != 201:
         return None
@@ -80,11 +90,20 @@ class Tracker:
         if uuid.lower() not in self.uuids:
             self.uuids.append(uuid.lower())
 
-    def watch(self, response: httpx.Response) -> None:
-        """Remember the pipeline a `POST /flow` answer reports as created."""
+    def watch(self, response: Answer, name: object = None) -> None:
+        """Remember what a `POST /flow` answer created, for a body of that name.
+
+        A 4xx means the server refused the body and, by the contract, stored
+        nothing; the name is no longer looked for at cleanup. Any other answer
+        without a uuid (a 5xx of DaJet 3.13) may have stored it, so it still is.
+        """
         uuid = created_uuid(response)
         if uuid is not None:
             self.add(uuid)
+
+        refused = 400 <= response.status_code < 500
+        if (uuid is not None or refused) and name in self.names:
+            self.names.remove(str(name))
 
     def clean(self) -> None:
         """Stop and delete every pipeline this test created, then forget them."""

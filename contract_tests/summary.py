@@ -192,16 +192,18 @@ class SummaryPlugin:
             terminalreporter.write_line(line)
 
         if self.path is not None:
-            self._write(rows)
+            write(rows, self.path)
             terminalreporter.write_line(f"conformance summary written to {self.path}")
 
-    def _write(self, rows: list[Row]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.suffix == ".md":
-            self.path.write_text(markdown(rows), encoding="utf-8")
-        else:
-            document = json.dumps([row.json() for row in rows], indent=2)
-            self.path.write_text(document + "\n", encoding="utf-8")
+
+def write(rows: list[Row], path: Path) -> None:
+    """Write the table as Markdown (a `.md` path) or else as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".md":
+        path.write_text(markdown(rows), encoding="utf-8")
+    else:
+        document = json.dumps([row.json() for row in rows], indent=2)
+        path.write_text(document + "\n", encoding="utf-8")
 
 
 # One ledger per process: Schemathesis's hooks and the pytest plugins share it.

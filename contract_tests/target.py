@@ -101,14 +101,19 @@ class Target:
         until: Callable[[httpx.Response], bool],
         rule: str,
         what: str,
+        operation: str | None = None,
     ) -> httpx.Response:
-        """Poll until a response shows what is awaited, or raise after the timeout."""
+        """Poll until a response shows what is awaited, or raise after the timeout.
+
+        The violation names `operation` (the one whose effect never came) or else
+        the operation polled.
+        """
         __tracebackhide__ = True
         waited = 0.0
         response = probe()
         while not until(response):
             if waited >= self.timeout:
-                raise _timed_out(response, rule, what, self.timeout)
+                raise _timed_out(response, rule, what, self.timeout, operation)
 
             waited += self._wait(POLL_INTERVAL)
             response = probe()
@@ -145,9 +150,12 @@ class Target:
 
 
 def _timed_out(
-    response: httpx.Response, rule: str, what: str, timeout: float
+    response: httpx.Response,
+    rule: str,
+    what: str,
+    timeout: float,
+    operation: str | None,
 ) -> ContractViolationError:
     detail = f"{what} not seen within {timeout:g} s; last answer {response.text!r}"
-    return ContractViolationError(
-        operation_of(response), response.status_code, rule, detail
-    )
+    name = operation or operation_of(response)
+    return ContractViolationError(name, response.status_code, rule, detail)

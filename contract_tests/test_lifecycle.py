@@ -33,6 +33,15 @@ def _state_is(*states: int) -> Any:
     return lambda response: _body(response).get("State") in states
 
 
+def _recording_states(seen: set[object], until: int) -> Any:
+    def reached(response: httpx.Response) -> bool:
+        state = _body(response).get("State")
+        seen.add(state)
+        return state == until
+
+    return reached
+
+
 def _built(target: Target, create: Any, sleep_timeout: int = 0) -> str:
     response, uuid = create(pipelines.harmless("lifecycle", sleep_timeout))
     expect_status(response, 201, "create_is_201")
@@ -42,6 +51,7 @@ def _built(target: Target, create: Any, sleep_timeout: int = 0) -> str:
         lambda r: _body(r).get("Name") != "",
         "created_pipeline_is_built",
         f"the monitor entry of {uuid}",
+        operation="createPipeline",
     )
     return uuid
 
@@ -57,7 +67,8 @@ def test_created_pipeline_appears_in_monitor_idle(target: Target, create: Any) -
         f"State {entry.get('State')} after building a harmless pipeline",
     )
     listing = target.request("GET", "/flow/monitor")
-    uuids = [e.get("Uuid") for e in expect_json(listing, "response_schema_conformance")]
+    entries = expect_json(listing, "response_schema_conformance")
+    uuids = [e.get("Uuid") for e in entries] if isinstance(entries, list) else []
     expect(listing, uuid in uuids, "monitor_lists_built_pipelines", f"{uuid} missing")
 
 
@@ -65,12 +76,13 @@ def test_execute_runs_once_and_returns_to_idle(target: Target, create: Any) -> N
     """Execute starts a run-once pipeline; it works, then comes back to Idle."""
     uuid = _built(target, create)
     expect_empty(target.request("PUT", f"/flow/execute/{uuid}"), "execute_is_empty_200")
-    seen = {_body(_entry(target, uuid)).get("State")}
+    seen: set[object] = set()
     final = target.eventually(
         lambda: _entry(target, uuid),
-        lambda r: seen.add(_body(r).get("State")) or _state_is(IDLE)(r),
+        _recording_states(seen, until=IDLE),
         "run_once_returns_to_idle",
         "State 0 after a run-once execution",
+        operation="executePipeline",
     )
     body = _body(final)
     # A stock script runs in milliseconds on a real server, faster than a poll:
@@ -96,6 +108,7 @@ def test_dispose_returns_repeating_pipeline_to_idle(
         _state_is(WORKING, SLEEPING),
         "execute_reaches_working",
         "State 2 or 4 after execute",
+        operation="executePipeline",
     )
     expect_empty(target.request("PUT", f"/flow/dispose/{uuid}"), "dispose_is_empty_200")
     final = target.eventually(
@@ -103,6 +116,7 @@ def test_dispose_returns_repeating_pipeline_to_idle(
         _state_is(IDLE),
         "dispose_returns_to_idle",
         "State 0 after dispose",
+        operation="disposePipeline",
     )
     expect(
         final,

@@ -41,7 +41,7 @@ def machine_for(target: Target) -> Any:
 
         def after_call(self, response: Response, case: Case) -> None:
             super().after_call(response, case)
-            self.tracker.watch(response)
+            self.tracker.watch(response, generated.name_of(case))
 
         def validate_response(
             self, response: Response, case: Case, **kwargs: Any
