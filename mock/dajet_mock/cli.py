@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import signal
 import sys
@@ -15,6 +14,7 @@ from dajet_mock.catalogue import Catalogue
 from dajet_mock.factory import create_app
 from dajet_mock.http import DEFAULT_MAX_BODY, App
 from dajet_mock.lifecycle import Timings
+from dajet_mock.logs import configure_logging
 from dajet_mock.persistence import StateFile, StateFileError
 from dajet_mock.seed import Seed, default_seed
 from dajet_mock.server import bind, create_server
@@ -155,10 +155,7 @@ def _serve(app: App, host: str, port: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return its exit status (2 for usage, 1 when it fails)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.log_level)
     try:
         _serve(configure(args), args.host, args.port)
     except StartError as error:

@@ -98,7 +98,7 @@ def get_pipeline_info(store: Store, call: Call) -> Result:
         # FlowController.GetPipelineInfo refuses `Content-Length: 0` itself.
         return Result(400, problem(400), Media.PROBLEM)
 
-    key = f"entry {call.uuid}"
+    key = ("entry", call.uuid)
     version = store.caught_up_version()
     cached = store.memo.get(key)
     if cached is None or cached[0] != version:

@@ -87,7 +87,7 @@ class Store:
         self.on_change: list[Callable[[Store], None]] = []
         # Values the layers above derive from one version of the store (an
         # encoded monitor list); each checks the version it was built at.
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}
 
     def _clear(self) -> None:
         self._slots: dict[UUID, _Slot] = {}
