@@ -43,7 +43,7 @@ def require_wrk() -> str:
 def run_wrk(
     url: str,
     *,
-    seconds: float,
+    seconds: int,
     connections: int,
     threads: int = 2,
     script: str | None = None,

@@ -49,16 +49,22 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> float:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], probe_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a server process until the block ends; it answers ``probe_url`` first."""
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
+def serving(
+    command: list[str], probe_url: str, log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process until the block ends; it answers ``probe_url`` first.
+
+    Its standard error goes to ``log`` (a file, as a user's terminal or log file
+    would take it, never an unread pipe that fills and stalls the server).
+    """
+    with contextlib.ExitStack() as stack:
+        errors = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        stack.callback(stop, process)
         wait_until_answering(probe_url, process)
         yield process
-    finally:
-        stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
