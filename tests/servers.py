@@ -10,15 +10,16 @@ from collections.abc import Iterator
 from werkzeug.serving import make_server
 
 from dajet_mock.http import App
+from dajet_mock.protocol import REQUEST_TIMEOUT
 from dajet_mock.server import bind, create_server
 from dajet_mock.wsgi import WSGIApp
 
 
 @contextlib.contextmanager
-def uvicorn_thread(app: App) -> Iterator[str]:
+def uvicorn_thread(app: App, request_timeout: float = REQUEST_TIMEOUT) -> Iterator[str]:
     """Serve the app on uvicorn in a thread; yield its base URL."""
     sock = bind("127.0.0.1", 0)
-    server = create_server(app, sock)
+    server = create_server(app, sock, request_timeout)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
     thread.start()
     deadline = time.monotonic() + 10

@@ -1,9 +1,16 @@
-"""The registry of operations against the document's operationIds."""
+"""The registry of operations against the document's operationIds; list encoding."""
 
 import pytest
 
 from dajet_mock.factory import create_app
-from dajet_mock.operations import OPERATIONS, BindingError, check_bindings
+from dajet_mock.operations import (
+    LIST_CHUNK,
+    OPERATIONS,
+    BindingError,
+    check_bindings,
+    indented,
+    indented_list,
+)
 from dajet_mock.spec import load_spec, operation_ids
 
 
@@ -29,3 +36,9 @@ def test_the_app_refuses_to_start_on_a_document_that_disagrees():
     }
     with pytest.raises(BindingError, match="getExtra"):
         create_app(spec=spec)
+
+
+@pytest.mark.parametrize("count", [0, 1, LIST_CHUNK, 2 * LIST_CHUNK + 7])
+def test_a_list_encoded_in_chunks_is_the_list_encoded_whole(count):
+    items = [{"Uuid": str(index), "State": index % 5} for index in range(count)]
+    assert indented_list(items, dict) == indented(items)

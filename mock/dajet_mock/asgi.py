@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from dajet_mock.http import App
-from dajet_mock.messages import Request, Response
+from dajet_mock.messages import JSON, TEXT, Request, Response
 
 __all__ = ["ASGIApp", "DroppedConnection", "access_logger"]
 
@@ -44,8 +44,19 @@ def _wants_body(headers: dict[str, str]) -> bool:
     return "transfer-encoding" in headers or (length is not None and length != "0")
 
 
+# Nearly every answer carries one of these; they are encoded once.
+_COMMON = {header: (header[0].encode(), header[1].encode()) for header in (JSON, TEXT)}
+
+
+def _encode_header(header: tuple[str, str]) -> tuple[bytes, bytes]:
+    common = _COMMON.get(header)
+    if common is not None:
+        return common
+    return header[0].encode("latin-1"), header[1].encode("latin-1")
+
+
 def _encoded(response: Response) -> list[tuple[bytes, bytes]]:
-    headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in response.headers]
+    headers = [_encode_header(header) for header in response.headers]
     if response.status not in NO_CONTENT:
         headers.append((b"content-length", str(len(response.body)).encode()))
     return headers
@@ -68,6 +79,11 @@ class ASGIApp:
 
         started = time.perf_counter()
         request = await self._request(scope, receive)
+        if request is None:
+            # The client went away before its body arrived: nothing to answer, and
+            # half a body must not reach the store.
+            return
+
         response = self.app(request)
         if response.latency:
             await asyncio.sleep(response.latency)
@@ -80,33 +96,38 @@ class ASGIApp:
         await _send(send, response, request.method)
         _log(request, response.status, started)
 
-    async def _request(self, scope: Scope, receive: Receive) -> Request:
+    async def _request(self, scope: Scope, receive: Receive) -> Request | None:
         headers = _headers(scope)
         request = Request(scope["method"], scope["path"], headers)
-        if _wants_body(headers):
-            await self._read_body(request, receive)
+        if _wants_body(headers) and not await self._read_body(request, receive):
+            return None
         return request
 
-    async def _read_body(self, request: Request, receive: Receive) -> None:
+    async def _read_body(self, request: Request, receive: Receive) -> bool:
+        """Read the body up to the limit; False if the client disconnected."""
         limit = self.app.max_body
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             request.body_too_large = True
-            return
+            return True
 
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                return False
+
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 request.body_too_large = True
-                return
+                return True
 
             chunks.append(chunk)
             more = message.get("more_body", False)
 
         request.body = b"".join(chunks)
+        return True
 
 
 async def _send(send: Send, response: Response, method: str) -> None:

@@ -21,11 +21,14 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     spec: Spec | None = None,
     manual_clock: bool = False,
+    journal_limit: int = 1000,
 ) -> App:
     """Return a mock app; the clock is the system's unless one is given or manual."""
     if clock is None:
         clock = ManualClock() if manual_clock else SystemClock()
 
-    sessions = SessionTable(clock, timings, catalogue, seed)
+    sessions = SessionTable(
+        clock, timings, catalogue, seed, journal_limit=journal_limit
+    )
     control = Control(sessions)
     return App(sessions, spec, control, max_body)

@@ -147,7 +147,7 @@ class App:
             response.status,
             session.name,
             time.time(),
-            round(duration, 3),
+            duration,
         )
         session.journal.record(entry)
         return response

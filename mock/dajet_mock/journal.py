@@ -20,6 +20,7 @@ class Entry:
     # Seconds since the epoch: formatting a date on every request costs more
     # than the rest of the entry, and the journal is read far less often.
     time: float
+    # Milliseconds, rounded only when listed, for the same reason.
     duration: float
 
     def json(self) -> dict[str, Any]:
@@ -30,7 +31,7 @@ class Entry:
             "status": self.status,
             "session": self.session,
             "time": datetime.fromtimestamp(self.time).astimezone().isoformat(),
-            "duration": self.duration,
+            "duration": round(self.duration, 3),
         }
 
 

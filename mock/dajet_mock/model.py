@@ -95,6 +95,12 @@ def _intern(text: str) -> str:
     return sys.intern(text)
 
 
+def _own(text: str) -> str:
+    # A fresh copy: the parsed document's own string would keep the whole block
+    # of memory it was parsed into from going back to the system.
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
 def _option_from_json(body: dict[str, Any]) -> Option:
     return Option(
         name=_intern(body.get("Name", "")),
@@ -126,7 +132,7 @@ def pipeline_from_json(body: dict[str, Any], uuid: UUID | None = None) -> Pipeli
     """
     return Pipeline(
         uuid=uuid if uuid is not None else uuidlib.uuid4(),
-        name=body.get("Name", ""),
+        name=_own(body.get("Name", "")),
         activation=_activation_from_json(body.get("Activation", 1)),
         options=_options_from_json(body.get("Options", [])),
         handlers=tuple(_handler_from_json(item) for item in body.get("Handlers", [])),

@@ -70,6 +70,24 @@ def indented(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
+# Entries encoded at a time: the JSON values of a whole large monitor at once
+# would take several times the memory of its encoded body, all of it at once.
+LIST_CHUNK = 1000
+
+
+def indented_list(items: list[Any], to_json: Callable[[Any], Any]) -> bytes:
+    """Encode a list as `indented` does, a chunk of items at a time."""
+    if not items:
+        return indented([])
+
+    # Each chunk is `[\n  ...\n]`; its items, joined, are the whole list's items.
+    parts = [
+        indented([to_json(item) for item in items[start : start + LIST_CHUNK]])[2:-2]
+        for start in range(0, len(items), LIST_CHUNK)
+    ]
+    return b"[\n" + b",\n".join(parts) + b"\n]"
+
+
 DONE = Result(200)
 
 # Bodies kept per store, so that asking after many uuids cannot exhaust memory.
@@ -86,7 +104,7 @@ def get_monitor(store: Store, call: Call) -> Result:
     cached = store.memo.get("monitor")
     if cached is None or cached[0] != version:
         version, entries = store.monitor_at_version()
-        cached = (version, indented([pipeline_info_json(e) for e in entries]))
+        cached = (version, indented_list(entries, pipeline_info_json))
         store.memo["monitor"] = cached
 
     return Result(200, cached[1], Media.TEXT)
@@ -98,7 +116,7 @@ def get_pipeline_info(store: Store, call: Call) -> Result:
         # FlowController.GetPipelineInfo refuses `Content-Length: 0` itself.
         return Result(400, problem(400), Media.PROBLEM)
 
-    key = f"entry {call.uuid}"
+    key = ("entry", call.uuid)
     version = store.caught_up_version()
     cached = store.memo.get(key)
     if cached is None or cached[0] != version:

@@ -27,6 +27,9 @@ _PARSED: dict[str, UUID | None] = {}
 # more than the rest of routing, so the latest segments are remembered.
 _PARSED_LIMIT = 4096
 
+# Longer paths are matched afresh, so that the memory of matches stays small.
+_REMEMBERED_PATH = 128
+
 
 def parse_guid(text: str) -> UUID | None:
     """Return the UUID of a segment in a .NET `Guid` route form, or None."""
@@ -55,7 +58,11 @@ def _parse_guid(text: str) -> UUID | None:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """The outcome of routing: a route and its arguments, or the methods allowed."""
+    """The outcome of routing: a route and its arguments, or the methods allowed.
+
+    A router hands the same match out again for the same request line: read it,
+    never change it.
+    """
 
     route: Route | None
     arguments: dict[str, Any]
@@ -72,9 +79,24 @@ class Router:
         self._by_size: dict[int, list[Shape]] = {}
         for shape in shapes:
             self._by_size.setdefault(shape.size, []).append(shape)
+        # A match depends on the method and path alone, and clients repeat both;
+        # the latest ones are remembered, as parsed GUIDs are.
+        self._matched: dict[tuple[str, str], Match] = {}
 
     def match(self, method: str, path: str) -> Match:
         """Return the route for a method and a percent-decoded path."""
+        if len(path) > _REMEMBERED_PATH:
+            return self._match(method, path)
+
+        key = (method, path)
+        found = self._matched.get(key)
+        if found is None:
+            if len(self._matched) >= _PARSED_LIMIT:
+                self._matched.clear()
+            found = self._matched[key] = self._match(method, path)
+        return found
+
+    def _match(self, method: str, path: str) -> Match:
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
 

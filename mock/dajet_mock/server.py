@@ -2,18 +2,22 @@
 
 uvicorn's own access log is off: the ASGI adapter writes one line per request on
 `dajet_mock.access`. No `Server` header is sent, as the mock is not DaJet's
-Kestrel and should not claim to be anything else.
+Kestrel and should not claim to be anything else. `serve_asgi` is the one place
+the server stack is configured, so that a benchmark's fixed-body app runs on
+exactly the mock's stack.
 """
 
 import logging
 import socket
+from typing import Any
 
 import uvicorn
 
 from dajet_mock.asgi import ASGIApp, DroppedConnection
 from dajet_mock.http import App
+from dajet_mock.protocol import REQUEST_TIMEOUT, BoundedHTTPProtocol
 
-__all__ = ["bind", "create_server"]
+__all__ = ["bind", "create_server", "serve_asgi"]
 
 
 class _DropFilter(logging.Filter):
@@ -42,15 +46,23 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def create_server(app: App, sock: socket.socket) -> uvicorn.Server:
-    """Return a uvicorn server for the app on a bound socket; `run()` serves it."""
+def serve_asgi(
+    asgi_app: Any, sock: socket.socket, request_timeout: float = REQUEST_TIMEOUT
+) -> uvicorn.Server:
+    """Return a uvicorn server for any ASGI app on a bound socket; `run()` serves it.
+
+    A request must arrive whole within `request_timeout` seconds, or it gets 408.
+    """
     host, port = sock.getsockname()[:2]
+    protocol = type(
+        "HTTPProtocol", (BoundedHTTPProtocol,), {"request_timeout": request_timeout}
+    )
     config = uvicorn.Config(
-        ASGIApp(app),
+        asgi_app,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=protocol,
         lifespan="off",
         access_log=False,
         server_header=False,
@@ -58,3 +70,10 @@ def create_server(app: App, sock: socket.socket) -> uvicorn.Server:
     )
     logging.getLogger("uvicorn.error").addFilter(_DROP_FILTER)
     return uvicorn.Server(config)
+
+
+def create_server(
+    app: App, sock: socket.socket, request_timeout: float = REQUEST_TIMEOUT
+) -> uvicorn.Server:
+    """Return a uvicorn server for the mock app on a bound socket."""
+    return serve_asgi(ASGIApp(app), sock, request_timeout)

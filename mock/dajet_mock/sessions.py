@@ -39,8 +39,10 @@ class SessionTable:
         catalogue: Catalogue | None = None,
         seed: Seed | None = None,
         cap: int = 1000,
+        journal_limit: int = 1000,
     ) -> None:
         self.clock = clock
+        self.journal_limit = journal_limit
         self.timings = timings if timings is not None else Timings()
         self.seed = seed if seed is not None else Seed()
         self._stores = Sessions(clock, self.timings, catalogue, self.seed, cap)
@@ -57,7 +59,7 @@ class SessionTable:
         with self._lock:
             session = self._sessions.get(name)
             if session is None:
-                session = Session(name, store, Faults(), Journal())
+                session = Session(name, store, Faults(), Journal(self.journal_limit))
                 self._sessions[name] = session
             return session
 

@@ -87,7 +87,7 @@ class Store:
         self.on_change: list[Callable[[Store], None]] = []
         # Values the layers above derive from one version of the store (an
         # encoded monitor list); each checks the version it was built at.
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}
 
     def _clear(self) -> None:
         self._slots: dict[UUID, _Slot] = {}
@@ -302,8 +302,10 @@ class Store:
         slot.entry = None
 
     def _execute_now(self, slot: _Slot) -> None:
-        due, at = self._moment()
-        if slot.entry is not None:
+        # Only an idle entry starts; reading the wall clock, with its time zone,
+        # costs more than the rest of a command, so it is read only then.
+        if slot.entry is not None and slot.entry.state is State.IDLE:
+            due, at = self._moment()
             self._follow(slot, due, lifecycle.execute(slot.entry, at, self._timings))
 
     def _dispose_now(self, slot: _Slot) -> None:
