@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -60,7 +61,11 @@ def serving(
     with contextlib.ExitStack() as stack:
         errors = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
         )
         stack.callback(stop, process)
         wait_until_answering(probe_url, process)
@@ -68,21 +73,34 @@ def serving(
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server the way a user would (SIGTERM), and kill it if it hangs."""
+    """Stop a server the way a user would (SIGTERM), and kill it if it hangs.
+
+    The signal goes to the process group the server was started in, so that a
+    launcher's children (npx starts Prism as a child) stop with it.
+    """
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        _signal_group(process, signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
             process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
 
 
 def cold_start(command: list[str], probe_url: str) -> float:
     """Return the seconds from starting ``command`` to its first answer."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         wait_until_answering(probe_url, process)

@@ -50,14 +50,14 @@ def schemathesis_command(url: str, extra: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the fuzzing; return Schemathesis's exit status."""
-    url = f"http://127.0.0.1:{free_port()}"
-    port = url.rsplit(":", 1)[1]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     command = schemathesis_command(url, sys.argv[1:] if argv is None else argv)
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "fuzz.hooks"}
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT), environment.get("PYTHONPATH")])
     )
-    mock = mock_command(int(port), "--log-level", "warning")
+    mock = mock_command(port, "--log-level", "warning")
     with serving(mock, f"{url}/flow/monitor"):
         print(" ".join(command), flush=True)
         return subprocess.run(
