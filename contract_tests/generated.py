@@ -6,7 +6,6 @@ that the summary and the deviations file see generated tests as they see the
 hand-written ones.
 """
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ from contract_tests.target import Target
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CREATE_LABEL = "POST /flow"
-
-
-@schemathesis.deserializer("text/plain")
-def json_labelled_text(context: Any, response: Response) -> Any:
-    """Read a `text/plain` body as JSON, as the contract documents it.
-
-    The real server sends the monitor and the catalogues as JSON labelled
-    `text/plain` (real-server.md), and the contract gives those bodies JSON
-    schemas. Schemathesis skips the schema check of a media type it cannot read,
-    so without this a wrong body under that label would pass unjudged.
-    """
-    return json.loads(response.content)
 
 
 def load_schema() -> Any:

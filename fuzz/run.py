@@ -15,16 +15,13 @@ import sys
 from pathlib import Path
 
 from bench.processes import free_port, mock_command, serving
+from contract_tests import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASES = "examples,coverage,fuzzing,stateful"
-# Replaced by the refined forms registered in fuzz/hooks.py, which say why.
-REFINED = (
-    "content_type_conformance",
-    "response_schema_conformance",
-    "use_after_free",
-    "ensure_resource_availability",
-)
+# Replaced by the refined forms registered in fuzz/hooks.py; contract_tests/checks.py
+# says why.
+REFINED = tuple(check.__name__ for check in checks.REPLACED)
 
 
 def schemathesis_command(url: str, extra: list[str]) -> list[str]:
