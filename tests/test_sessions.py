@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import DEMO, json_body, pipeline_body
+from conftest import DEMO, default_seed, json_body, pipeline_body
+
+from dajet_mock.clock import ManualClock
+from dajet_mock.errors import TooManySessionsError
+from dajet_mock.sessions import SessionTable
 
 
 def headers(session):
@@ -88,3 +92,40 @@ def test_concurrent_creates_of_one_name_store_it_once(client, store):
 
     assert sorted(results) == [201] + [409] * 15
     assert [e.name for e in store.monitor()].count("contested") == 1
+
+
+def table(cap: int = 1000) -> SessionTable:
+    return SessionTable(ManualClock(), seed=default_seed(), cap=cap)
+
+
+def test_a_table_gives_each_name_one_session_from_the_seed():
+    sessions = table()
+    first = sessions.get("a")
+
+    assert sessions.get("a") is first
+    assert sessions.get("b").store is not first.store
+    assert {e.name for e in first.store.monitor()} == {
+        e.name for e in sessions.get().store.monitor()
+    }
+    assert sorted(sessions.names()) == ["", "a", "b"]
+
+
+def test_a_table_refuses_sessions_beyond_its_cap():
+    sessions = table(cap=2)
+    sessions.get("a")
+    sessions.get("b")
+
+    with pytest.raises(TooManySessionsError, match="at most 2"):
+        sessions.get("c")
+    assert sorted(sessions.names()) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "name", ["a b", "x" * 65, "é", "a/b"], ids=["space", "too-long", "accent", "slash"]
+)
+def test_a_table_refuses_names_that_are_not_short_tokens(name):
+    sessions = table()
+
+    with pytest.raises(ValueError, match="session name"):
+        sessions.get(name)
+    assert sessions.names() == []

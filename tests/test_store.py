@@ -11,9 +11,7 @@ from dajet_mock.model import Activation, State, pipeline_from_json
 from dajet_mock.store import (
     DuplicateName,
     Seed,
-    Sessions,
     Store,
-    TooManySessionsError,
     UnknownPipeline,
 )
 
@@ -456,47 +454,6 @@ def test_on_change_runs_after_record_changes_only(store, clock):
     store.delete(uuid)
 
     assert len(calls) == 2
-
-
-def test_sessions_are_isolated(clock):
-    sessions = Sessions(clock, TIMINGS, seed=Seed.from_json(seed_doc()))
-    create(sessions.get("a"), name="only-in-a")
-
-    assert [e.name for e in sessions.get("a").monitor()] == [
-        "dajet-script-demo",
-        "only-in-a",
-    ]
-    assert [e.name for e in sessions.get().monitor()] == ["dajet-script-demo"]
-    assert sessions.get("a") is sessions.get("a")
-    assert sorted(sessions.names()) == ["", "a"]
-
-
-def test_sessions_cap_refuses_new_names(clock):
-    sessions = Sessions(clock, cap=2)
-    sessions.get("a")
-    sessions.get("b")
-
-    with pytest.raises(TooManySessionsError, match="at most 2"):
-        sessions.get("c")
-    assert sessions.get("a") is not None
-    assert len(sessions) == 2
-
-
-@pytest.mark.parametrize(
-    "name", ["a b", "x" * 65, "é", "a/b"], ids=["space", "too-long", "accent", "slash"]
-)
-def test_session_names_are_restricted(clock, name):
-    with pytest.raises(ValueError, match="session name"):
-        Sessions(clock).get(name)
-
-
-def test_reset_all_starts_sessions_again_from_the_seed(clock):
-    sessions = Sessions(clock, seed=Seed.from_json(seed_doc()))
-    create(sessions.get("a"), name="extra")
-    sessions.reset_all()
-
-    assert len(sessions) == 0
-    assert len(sessions.get("a").monitor()) == 1
 
 
 REACHABLE = {State.IDLE, State.STARTING, State.WORKING, State.DISPOSING, State.SLEEPING}

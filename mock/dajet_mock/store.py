@@ -10,7 +10,6 @@ import heapq
 import itertools
 import logging
 import math
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,19 +20,12 @@ from uuid import UUID
 from dajet_mock import lifecycle
 from dajet_mock.catalogue import Catalogue, default_catalogue, sleep_timeout
 from dajet_mock.clock import Clock
-from dajet_mock.errors import DuplicateName, TooManySessionsError, UnknownPipeline
+from dajet_mock.errors import DuplicateName, UnknownPipeline
 from dajet_mock.lifecycle import Next, Step, Timings
 from dajet_mock.model import MonitorEntry, Pipeline, State, pipeline_json
 from dajet_mock.seed import Seed
 
-__all__ = [
-    "DuplicateName",
-    "Seed",
-    "Sessions",
-    "Store",
-    "TooManySessionsError",
-    "UnknownPipeline",
-]
+__all__ = ["DuplicateName", "Seed", "Store", "UnknownPipeline"]
 
 logger = logging.getLogger(__name__)
 
@@ -371,63 +363,3 @@ class Store:
         assert slot.entry is not None
         slot.entry.finish = wall - timedelta(seconds=now - finish)
         return due
-
-
-SESSION_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-class Sessions:
-    """Isolated stores by session name, each created on first use from a seed."""
-
-    def __init__(
-        self,
-        clock: Clock,
-        timings: Timings | None = None,
-        catalogue: Catalogue | None = None,
-        seed: Seed | None = None,
-        cap: int = 1000,
-    ) -> None:
-        self._clock = clock
-        self._timings = timings if timings is not None else Timings()
-        self._catalogue = catalogue if catalogue is not None else default_catalogue()
-        self._seed = seed if seed is not None else Seed()
-        self._cap = cap
-        self._stores: dict[str, Store] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str = "") -> Store:
-        """Return the store of a session; the default session is named ""."""
-        if name and not SESSION_NAME.fullmatch(name):
-            raise ValueError(
-                f"a session name is 1 to 64 of A-Z a-z 0-9 . _ -, not {name!r}"
-            )
-
-        with self._lock:
-            store = self._stores.get(name)
-            return store if store is not None else self._create(name)
-
-    def _create(self, name: str) -> Store:
-        if len(self._stores) >= self._cap:
-            raise TooManySessionsError(
-                f"at most {self._cap} sessions; {name!r} refused"
-            )
-
-        store = Store(self._clock, self._timings, self._catalogue)
-        store.load(self._seed)
-        self._stores[name] = store
-        logger.debug("created session %r", name)
-        return store
-
-    def names(self) -> list[str]:
-        """Return the names of the sessions created so far."""
-        with self._lock:
-            return list(self._stores)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._stores)
-
-    def reset_all(self) -> None:
-        """Drop every session; each starts again from the seed on its next use."""
-        with self._lock:
-            self._stores.clear()
