@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from dajet_mock.spec import load_spec, registry_for, schema_validator, validator_for
+from dajet_mock.spec import (
+    load_spec,
+    registry_for,
+    resolve,
+    schema_validator,
+    validator_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"
@@ -21,13 +27,7 @@ REGISTRY = registry_for(SPEC)
 
 
 def deref(node: Any) -> Any:
-    """Follow local ``$ref`` pointers until a real object is reached."""
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = SPEC
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return resolve(SPEC, node)
 
 
 def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
