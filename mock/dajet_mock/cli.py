@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import math
@@ -12,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dajet_mock import heap
 from dajet_mock.catalogue import Catalogue
 from dajet_mock.factory import create_app
 from dajet_mock.http import DEFAULT_MAX_BODY, App
@@ -133,17 +133,9 @@ def _settle() -> None:
     # which otherwise stalls requests for milliseconds (gc.freeze's purpose).
     gc.collect()
     gc.freeze()
-    _trim_heap()
-
-
-def _trim_heap() -> None:
-    # The parsed seed document is garbage by now, yet glibc keeps the heap it
-    # took: about 500 bytes per seeded pipeline. malloc_trim(3) gives it back.
-    try:
-        # The process's own symbols hold the C library's; glibc has malloc_trim.
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        return
+    # The parsed seed document is garbage by now, yet the C library keeps the
+    # heap it took: about 500 bytes per seeded pipeline.
+    heap.trim()
 
 
 def _attach_state_file(app: App, path: str) -> None:
