@@ -42,9 +42,9 @@ _ERRORS: dict[int, tuple[str, str]] = {
 
 VALIDATION_TITLE = "One or more validation errors occurred."
 
-# `BadRequest("Неверно указаны параметры!")` in FlowController.CreatePipeline:
-# System.Text.Json's default encoder writes every non-ASCII letter as an
-# upper-case \u escape.
+# The `BadRequest` of a blank name in FlowController.CreatePipeline ("invalid
+# parameters"): System.Text.Json's default encoder writes every non-ASCII letter
+# as an upper-case \u escape.
 INVALID_PARAMETERS = "Неверно указаны параметры!"
 INVALID_PARAMETERS_BODY = (
     '"'
