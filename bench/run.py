@@ -191,18 +191,20 @@ class Bench:
         print(f"  cold start to first answer, median of 5: {median:.3f} s", flush=True)
         return median
 
-    def measure_memory(self) -> float:
+    def measure_memory(self) -> tuple[float, float]:
         """Resident memory per pipeline: at start, then with the monitor cached.
 
         The start-up probe asks for the handler catalogue, which does not depend
         on the pipelines; one `GET /flow/monitor` then adds its cached body.
+        Returns the larger figure of each kind.
         """
         baseline, _ = self._resident("--seed", "none")
-        worst = 0.0
+        at_start, cached = 0.0, 0.0
         for count in (10_000, 100_000):
             seed = write_seed(self.folder, count)
             started, monitored = self._resident("--seed", str(seed))
-            worst = max(worst, (started - baseline) / count)
+            at_start = max(at_start, (started - baseline) / count)
+            cached = max(cached, (monitored - baseline) / count)
             print(
                 f"  resident memory, {count:,} pipelines: "
                 f"{(started - baseline) / 2**20:.1f} MiB above an empty mock, "
@@ -211,7 +213,7 @@ class Bench:
                 flush=True,
             )
 
-        return worst
+        return at_start, cached
 
     def _resident(self, *options: str) -> tuple[int, int]:
         port = free_port()
@@ -292,8 +294,13 @@ def judge(bench: Bench, figures: dict[str, Any]) -> bool:
     )
     passed.append(figures["cold start"] < goals.cold_start_s)
     verdict("cold start", passed[-1], f"{figures['cold start']:.3f} s")
-    passed.append(figures["memory"] < goals.bytes_per_pipeline)
-    verdict("memory per pipeline", passed[-1], f"{figures['memory']:.0f} bytes")
+    for state, per_pipeline in zip(
+        ("at start", "with the monitor cached"), figures["memory"], strict=True
+    ):
+        passed.append(per_pipeline < goals.bytes_per_pipeline)
+        verdict(
+            f"memory per pipeline, {state}", passed[-1], f"{per_pipeline:.0f} bytes"
+        )
     if "suite" in figures:
         passed.append(figures["suite"] < goals.suite_s)
         verdict(
