@@ -9,6 +9,7 @@ project's goal. Run it with ``tox -e bench`` or ``python -m bench.run``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,14 +128,20 @@ class Bench:
             self.ceiling = self.load(url)
         report("fixed body (the ceiling)", self.ceiling, self.ceiling)
 
+    @contextlib.contextmanager
+    def mock(self, count: int, *options: str, log: Path | None = None) -> Iterator[str]:
+        """Serve a mock seeded with ``count`` pipelines; yield its base URL."""
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        seed = write_seed(self.folder, count)
+        command = mock_command(port, "--seed", str(seed), *options)
+        with serving(command, base + "/flow/monitor", log):
+            yield base
+
     def measure_monitor(self) -> dict[int, LoadResult]:
         results = {}
         for count in (10, 1_000, 10_000):
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            seed = write_seed(self.folder, count)
-            command = mock_command(port, "--seed", str(seed), *QUIET)
-            with serving(command, base + "/flow/monitor"):
+            with self.mock(count, *QUIET) as base:
                 results[count] = self.load(base + "/flow/monitor")
             report(
                 f"GET /flow/monitor, {count:,} pipelines", results[count], self.ceiling
@@ -142,19 +150,8 @@ class Bench:
         return results
 
     def measure_operations(self) -> dict[str, LoadResult]:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        seed = write_seed(self.folder, 1_000)
-        uuids = self.folder / "uuids.txt"
-        uuids.write_text("\n".join(p["Uuid"] for p in seed_pipelines(1_000)))
-        results: dict[str, LoadResult] = {}
-        command = mock_command(port, "--seed", str(seed), *QUIET)
-        with serving(command, base + "/flow/monitor"):
-            first = f"{base}/flow/monitor/{FIRST_UUID}"
-            results["GET /flow/monitor/{uuid}"] = self.load(first)
-            results["PUT /flow/execute/{uuid}"] = self.load(
-                base, "execute.lua", BENCH_UUIDS=str(uuids)
-            )
+        with self.mock(1_000, *QUIET) as base:
+            results = self._by_uuid(base, "")
             results["POST /flow"] = self.load(base, "create.lua")
         for label, result in results.items():
             report(label, result, self.ceiling)
@@ -163,22 +160,25 @@ class Bench:
 
     def measure_logged(self) -> dict[str, LoadResult]:
         """The two hottest operations again, with the access log on, into a file."""
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        seed = write_seed(self.folder, 1_000)
-        uuids = self.folder / "uuids.txt"
-        results: dict[str, LoadResult] = {}
-        command = mock_command(port, "--seed", str(seed), "--log-level", "info")
-        with serving(command, base + "/flow/monitor", self.folder / "access.log"):
-            first = f"{base}/flow/monitor/{FIRST_UUID}"
-            results["GET /flow/monitor/{uuid}, log on"] = self.load(first)
-            results["PUT /flow/execute/{uuid}, log on"] = self.load(
-                base, "execute.lua", BENCH_UUIDS=str(uuids)
-            )
+        log = self.folder / "access.log"
+        with self.mock(1_000, "--log-level", "info", log=log) as base:
+            results = self._by_uuid(base, ", log on")
         for label, result in results.items():
             report(label, result, self.ceiling)
 
         return results
+
+    def _by_uuid(self, base: str, label: str) -> dict[str, LoadResult]:
+        # The mock holds the pipelines of seed_pipelines(1_000).
+        uuids = self.folder / "uuids.txt"
+        uuids.write_text("\n".join(p["Uuid"] for p in seed_pipelines(1_000)))
+        one = f"{base}/flow/monitor/{FIRST_UUID}"
+        return {
+            f"GET /flow/monitor/{{uuid}}{label}": self.load(one),
+            f"PUT /flow/execute/{{uuid}}{label}": self.load(
+                base, "execute.lua", BENCH_UUIDS=str(uuids)
+            ),
+        }
 
     def measure_cold_start(self) -> float:
         samples = []
