@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -36,11 +37,19 @@ def uvicorn_thread(app: App, request_timeout: float = REQUEST_TIMEOUT) -> Iterat
 @contextlib.contextmanager
 def werkzeug_thread(app: App) -> Iterator[str]:
     """Serve the app on Werkzeug's threaded server; yield its base URL."""
-    server = make_server("127.0.0.1", 0, WSGIApp(app), threaded=True)
+    with socketserver_thread(
+        make_server("127.0.0.1", 0, WSGIApp(app), threaded=True)
+    ) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def socketserver_thread(server: socketserver.BaseServer) -> Iterator[str]:
+    """Run a bound socketserver in a thread; yield its base URL, then shut it."""
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.port}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         thread.join(10)

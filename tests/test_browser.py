@@ -16,14 +16,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import default_seed
-from servers import uvicorn_thread
+from servers import socketserver_thread, uvicorn_thread
 
 from dajet_mock.factory import create_app
 
@@ -97,19 +95,12 @@ scenario().then(
 """
 
 
-@contextlib.contextmanager
-def page_server(folder: Path) -> Iterator[str]:
+def page_server(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Serve ``folder`` on a loopback port of its own: the page's origin."""
     handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join(10)
-        server.server_close()
+    return socketserver_thread(
+        http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    )
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
