@@ -9,6 +9,7 @@ from dajet_mock.operations import (
     BindingError,
     check_bindings,
     indented,
+    indented_items,
     indented_list,
 )
 from dajet_mock.spec import load_spec, operation_ids
@@ -41,4 +42,8 @@ def test_the_app_refuses_to_start_on_a_document_that_disagrees():
 @pytest.mark.parametrize("count", [0, 1, LIST_CHUNK, 2 * LIST_CHUNK + 7])
 def test_a_list_encoded_in_chunks_is_the_list_encoded_whole(count):
     items = [{"Uuid": str(index), "State": index % 5} for index in range(count)]
-    assert indented_list(items, dict) == indented(items)
+    chunks = [
+        items[start : start + LIST_CHUNK] for start in range(0, count, LIST_CHUNK)
+    ]
+    parts = [indented_items(chunk) for chunk in chunks]
+    assert indented_list(parts) == indented(items)

@@ -304,12 +304,38 @@ def test_duplicate_names_are_refused_case_sensitively(store):
     assert create(store, name="Demo")
 
 
-def test_monitor_is_ordered_by_name_then_uuid(store):
+def test_monitor_is_ordered_by_name(store):
     names = ["b", "a", "c", "B", "ä"]
     for name in names:
         create(store, name=name)
 
     assert [entry.name for entry in store.monitor()] == sorted(names)
+
+
+def test_encode_monitor_gives_chunks_in_monitor_order(store, clock):
+    names = [f"p{index}" for index in (3, 0, 4, 1, 2)]
+    for name in names:
+        create(store, name=name)
+    clock.advance(TIMINGS.activation_delay)
+
+    version, parts = store.encode_monitor(lambda es: [e.name for e in es], chunk=2)
+
+    assert parts == [["p0", "p1"], ["p2", "p3"], ["p4"]]
+    assert version == store.caught_up_version()
+
+
+def test_encode_monitor_of_an_empty_store_has_no_chunks(store):
+    assert store.encode_monitor(len, chunk=2) == (store.version, [])
+
+
+def test_a_name_is_free_again_once_its_pipeline_is_deleted(store, clock):
+    uuid = create(store, name="again")
+    clock.advance(TIMINGS.activation_delay)
+    store.delete(uuid)
+    create(store, name="again")
+    clock.advance(TIMINGS.activation_delay)
+
+    assert [entry.name for entry in store.monitor()] == ["again"]
 
 
 def test_monitor_returns_copies(store):
@@ -424,6 +450,29 @@ def test_load_seed_replaces_content_and_activates(store):
 def test_seed_parsing_errors_name_the_bad_entry(doc, message):
     with pytest.raises(ValueError, match=message):
         Seed.from_json(doc)
+
+
+def test_seed_pipelines_share_equal_handlers_and_options():
+    doc = seed_doc()
+    twin = {**doc["Pipelines"][0], "Uuid": str(uuid4()), "Name": "twin"}
+    other = {**seed_doc(Options=[])["Pipelines"][0], "Uuid": str(uuid4()), "Name": "x"}
+    first, second, third = Seed.from_json(
+        {"Pipelines": [*doc["Pipelines"], twin, other]}
+    ).pipelines
+
+    assert first.handlers is second.handlers is third.handlers
+    assert first.options is second.options
+    assert third.options == ()
+
+
+def test_seed_pipelines_keep_none_of_the_documents_strings():
+    doc = seed_doc(Options=[{"Name": "A", "Type": "B", "Value": "a value"}])
+    entry = doc["Pipelines"][0]
+    (pipeline,) = Seed.from_json(doc).pipelines
+
+    assert pipeline.name == entry["Name"] and pipeline.name is not entry["Name"]
+    assert pipeline.options[0].value == "a value"
+    assert pipeline.options[0].value is not entry["Options"][0]["Value"]
 
 
 def test_snapshot_round_trip_rebuilds_entries(store, clock):

@@ -5,7 +5,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 __all__ = [
@@ -25,6 +25,11 @@ __all__ = [
 
 # .NET writes `default(DateTime)` this way: no fraction, no offset.
 NO_TIME = "0001-01-01T00:00:00"
+
+_T = TypeVar("_T")
+
+# Equal parts of pipelines built together, each kept once (see `pipeline_from_json`).
+Shared = dict[Any, Any] | None
 
 # The record's `TypeCode` in the real server's database: 20 marks a pipeline.
 PIPELINE_TYPE_CODE = 20
@@ -90,9 +95,10 @@ class MonitorEntry:
 
 
 def _intern(text: str) -> str:
-    # Option names, types and handler names repeat across thousands of pipelines;
-    # one shared copy each keeps a large store small.
-    return sys.intern(text)
+    # Option names, types and handler names are few, and repeat across thousands
+    # of pipelines: one copy each keeps a large store small. The copy interned is
+    # our own (see `_own`), not the parsed document's.
+    return sys.intern(_own(text))
 
 
 def _own(text: str) -> str:
@@ -101,23 +107,33 @@ def _own(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
-def _option_from_json(body: dict[str, Any]) -> Option:
-    return Option(
+def _share(value: _T, shared: dict[Any, Any] | None) -> _T:
+    # The pipelines of one seed often have the same handlers and options. Frozen
+    # and equal, they can be one object, as an interned string is.
+    return value if shared is None else shared.setdefault(value, value)
+
+
+def _option_from_json(body: dict[str, Any], shared: Shared) -> Option:
+    option = Option(
         name=_intern(body.get("Name", "")),
         type=_intern(body.get("Type", "")),
-        value=_intern(body.get("Value", "")),
+        value=_share(_own(body.get("Value", "")), shared),
     )
+    return _share(option, shared)
 
 
-def _options_from_json(items: list[dict[str, Any]]) -> tuple[Option, ...]:
-    return tuple(_option_from_json(item) for item in items)
+def _options_from_json(
+    items: list[dict[str, Any]], shared: Shared
+) -> tuple[Option, ...]:
+    return _share(tuple(_option_from_json(item, shared) for item in items), shared)
 
 
-def _handler_from_json(body: dict[str, Any]) -> Handler:
-    return Handler(
+def _handler_from_json(body: dict[str, Any], shared: Shared) -> Handler:
+    handler = Handler(
         name=_intern(body.get("Name", "")),
-        options=_options_from_json(body.get("Options", [])),
+        options=_options_from_json(body.get("Options", []), shared),
     )
+    return _share(handler, shared)
 
 
 def _activation_from_json(value: Any) -> Activation:
@@ -125,17 +141,24 @@ def _activation_from_json(value: Any) -> Activation:
     return Activation.AUTO if value == 0 else Activation.MANUAL
 
 
-def pipeline_from_json(body: dict[str, Any], uuid: UUID | None = None) -> Pipeline:
+def pipeline_from_json(
+    body: dict[str, Any], uuid: UUID | None = None, shared: Shared = None
+) -> Pipeline:
     """Build a pipeline from a validated POST body, with the server's defaults.
 
     A body without `Uuid` gets a fresh one, as the server gives every new record.
+    Pipelines built with the same `shared` dictionary share their equal options,
+    handlers and lists of them, which it keeps.
     """
+    handlers = tuple(
+        _handler_from_json(item, shared) for item in body.get("Handlers", [])
+    )
     return Pipeline(
         uuid=uuid if uuid is not None else uuidlib.uuid4(),
         name=_own(body.get("Name", "")),
         activation=_activation_from_json(body.get("Activation", 1)),
-        options=_options_from_json(body.get("Options", [])),
-        handlers=tuple(_handler_from_json(item) for item in body.get("Handlers", [])),
+        options=_options_from_json(body.get("Options", []), shared),
+        handlers=_share(handlers, shared),
     )
 
 

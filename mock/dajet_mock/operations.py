@@ -17,6 +17,7 @@ import orjson
 from dajet_mock import heap
 from dajet_mock.errors import DuplicateName
 from dajet_mock.model import (
+    MonitorEntry,
     default_pipeline_info_json,
     pipeline_from_json,
     pipeline_info_json,
@@ -76,24 +77,28 @@ def indented(value: Any) -> bytes:
 LIST_CHUNK = 1000
 
 
-def indented_list(items: list[Any], to_json: Callable[[Any], Any]) -> bytes:
-    """Encode a list as `indented` does, a chunk of items at a time."""
-    if not items:
-        return indented([])
+def indented_items(items: list[Any]) -> bytes:
+    """Encode the items of a non-empty list as `indented` writes them in the list."""
+    # `indented` writes `[\n  ...\n]`; the part between the brackets is the items.
+    return indented(items)[2:-2]
 
-    # Each chunk is `[\n  ...\n]`; its items, joined, are the whole list's items.
-    parts = [
-        indented([to_json(item) for item in items[start : start + LIST_CHUNK]])[2:-2]
-        for start in range(0, len(items), LIST_CHUNK)
-    ]
+
+def indented_list(parts: list[bytes]) -> bytes:
+    """Join parts `indented_items` encoded into the list of all their items."""
+    if not parts:
+        return indented([])
     return b"[\n" + b",\n".join(parts) + b"\n]"
+
+
+def _monitor_items(entries: list[MonitorEntry]) -> bytes:
+    return indented_items([pipeline_info_json(entry) for entry in entries])
 
 
 DONE = Result(200)
 
-# A monitor this long leaves several megabytes of entry copies behind; the heap
-# they took is given back (a millisecond or so) rather than kept for ever.
-TRIM_AFTER = 10_000
+# Encoding a monitor body this large leaves about as much heap behind, in parts
+# and JSON values; it is given back (a millisecond or so) rather than kept.
+TRIM_AFTER = 2 * 2**20
 
 # Bodies kept per store, so that asking after many uuids cannot exhaust memory.
 MEMO_LIMIT = 4096
@@ -108,11 +113,10 @@ def get_monitor(store: Store, call: Call) -> Result:
     version = store.caught_up_version()
     cached = store.memo.get("monitor")
     if cached is None or cached[0] != version:
-        version, entries = store.monitor_at_version()
-        cached = (version, indented_list(entries, pipeline_info_json))
-        store.memo["monitor"] = cached
-        if len(entries) >= TRIM_AFTER:
-            del entries
+        version, parts = store.encode_monitor(_monitor_items, LIST_CHUNK)
+        cached = store.memo["monitor"] = (version, indented_list(parts))
+        del parts
+        if len(cached[1]) >= TRIM_AFTER:
             heap.trim()
 
     return Result(200, cached[1], Media.TEXT)

@@ -45,7 +45,7 @@ def _uuid(value: Any, where: str) -> UUID:
         raise _fail(where, f"Uuid is not a UUID: {value!r}") from None
 
 
-def _pipeline(entry: Any, where: str) -> Pipeline:
+def _pipeline(entry: Any, where: str, shared: dict[Any, Any]) -> Pipeline:
     _check_type(entry, dict, where, "a pipeline")
     uuid = _uuid(entry.get("Uuid"), where)
     name = entry.get("Name")
@@ -60,7 +60,7 @@ def _pipeline(entry: Any, where: str) -> Pipeline:
 
     _check_options(entry.get("Options", []), where)
     _check_handlers(entry.get("Handlers", []), where)
-    return pipeline_from_json(entry, uuid)
+    return pipeline_from_json(entry, uuid, shared)
 
 
 def _label(index: int, entry: Any) -> str:
@@ -97,8 +97,10 @@ class Seed:
         _check_type(doc, dict, "document", "the seed")
         items = doc.get("Pipelines", [])
         _check_type(items, list, "document", "Pipelines")
+        shared: dict[Any, Any] = {}
         pipelines = tuple(
-            _pipeline(entry, _label(index, entry)) for index, entry in enumerate(items)
+            _pipeline(entry, _label(index, entry), shared)
+            for index, entry in enumerate(items)
         )
         _check_unique(pipelines)
         return cls(pipelines)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from dajet_mock import lifecycle
@@ -28,6 +28,8 @@ from dajet_mock.seed import Seed
 __all__ = ["DuplicateName", "Seed", "Store", "UnknownPipeline"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # A scheduled step: due (monotonic seconds), sequence, uuid, generation, step.
 _Scheduled = tuple[float, int, UUID, int, Step]
@@ -83,8 +85,10 @@ class Store:
 
     def _clear(self) -> None:
         self._slots: dict[UUID, _Slot] = {}
-        self._names: dict[str, UUID] = {}
-        self._index: list[tuple[str, UUID]] = []
+        self._names: dict[str, _Slot] = {}
+        # Names of the activated pipelines, sorted: the monitor's order. Names are
+        # unique in a store, so a name alone places an entry.
+        self._index: list[str] = []
         self._schedule: list[_Scheduled] = []
 
     @property
@@ -109,7 +113,7 @@ class Store:
         """Return copies of all monitor entries, ordered by name, then uuid."""
         with self._lock:
             self._catch_up()
-            return [_copy(self._entry(uuid)) for _, uuid in self._index]
+            return [_copy(self._entry(name)) for name in self._index]
 
     def caught_up_version(self) -> int:
         """Apply the steps that are due and return the version reached."""
@@ -117,11 +121,24 @@ class Store:
             self._catch_up()
             return self.version
 
-    def monitor_at_version(self) -> tuple[int, list[MonitorEntry]]:
-        """Return the version and the monitor entries at that version, together."""
+    def encode_monitor(
+        self, encode: Callable[[list[MonitorEntry]], T], chunk: int
+    ) -> tuple[int, list[T]]:
+        """Return the version and what `encode` makes of each chunk of the monitor.
+
+        `encode` is called inside the lock with up to `chunk` entries at a time, in
+        the monitor's order. They are the store's own entries, not copies, so a
+        large monitor is encoded without copying it whole first; `encode` must
+        neither change nor keep them.
+        """
         with self._lock:
-            entries = self.monitor()
-            return self.version, entries
+            self._catch_up()
+            names = self._index
+            parts = [
+                encode([self._entry(name) for name in names[start : start + chunk]])
+                for start in range(0, len(names), chunk)
+            ]
+            return self.version, parts
 
     def monitor_entry_at_version(self, uuid: UUID) -> tuple[int, MonitorEntry | None]:
         """Return the version and one monitor entry at that version, together."""
@@ -242,15 +259,15 @@ class Store:
             self._changed()
             return True
 
-    def _entry(self, uuid: UUID) -> MonitorEntry:
-        entry = self._slots[uuid].entry
+    def _entry(self, name: str) -> MonitorEntry:
+        entry = self._names[name].entry
         assert entry is not None, "the index holds only activated pipelines"
         return entry
 
     def _insert(self, pipeline: Pipeline) -> _Slot:
         slot = _Slot(pipeline, sleep=sleep_timeout(pipeline))
         self._slots[pipeline.uuid] = slot
-        self._names[pipeline.name] = pipeline.uuid
+        self._names[pipeline.name] = slot
         return slot
 
     def _changed(self, records: bool = False) -> None:
@@ -280,7 +297,7 @@ class Store:
         error = self._catalogue.build_error(slot.pipeline)
         entry = lifecycle.activate(slot.pipeline, error, at)
         slot.entry = entry
-        bisect.insort(self._index, (entry.name, entry.uuid))
+        bisect.insort(self._index, entry.name)
         if lifecycle.wants_start(entry):
             self._follow(slot, due, lifecycle.execute(entry, at, self._timings))
 
@@ -289,8 +306,7 @@ class Store:
         if slot.entry is None:
             return
 
-        key = (slot.entry.name, slot.entry.uuid)
-        del self._index[bisect.bisect_left(self._index, key)]
+        del self._index[bisect.bisect_left(self._index, slot.entry.name)]
         slot.entry = None
 
     def _execute_now(self, slot: _Slot) -> None:
