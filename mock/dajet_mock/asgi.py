@@ -18,6 +18,9 @@ __all__ = ["ASGIApp", "DroppedConnection", "access_logger"]
 
 access_logger = logging.getLogger("dajet_mock.access")
 
+# An access line's message: method, path, status (or `dropped`), milliseconds.
+ACCESS_FORMAT = "%s %s %s %.1fms"
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -63,10 +66,18 @@ def _encoded(response: Response) -> list[tuple[bytes, bytes]]:
 
 
 class ASGIApp:
-    """An ASGI 3 application serving one mock app."""
+    """An ASGI 3 application serving one mock app.
 
-    def __init__(self, app: App) -> None:
+    Each request is logged as an INFO record of `access_logger`, or, given a
+    `write_access` function, as its message handed to that function instead
+    (the command's cheaper access log).
+    """
+
+    def __init__(
+        self, app: App, write_access: Callable[[str], None] | None = None
+    ) -> None:
         self.app = app
+        self.write_access = write_access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection scope: HTTP requests and the lifespan."""
@@ -89,12 +100,21 @@ class ASGIApp:
             await asyncio.sleep(response.latency)
 
         if response.drop:
-            _log(request, 0, started)
+            self._log(request, 0, started)
             await send({"type": "http.response.start", "status": response.status})
             raise DroppedConnection(f"{request.method} {request.path}: drop fault")
 
         await _send(send, response, request.method)
-        _log(request, response.status, started)
+        self._log(request, response.status, started)
+
+    def _log(self, request: Request, status: int, started: float) -> None:
+        if access_logger.isEnabledFor(logging.INFO):
+            elapsed = (time.perf_counter() - started) * 1000
+            fields = (request.method, request.path, str(status or "dropped"), elapsed)
+            if self.write_access is None:
+                access_logger.info(ACCESS_FORMAT, *fields)
+            else:
+                self.write_access(ACCESS_FORMAT % fields)
 
     async def _request(self, scope: Scope, receive: Receive) -> Request | None:
         headers = _headers(scope)
@@ -136,15 +156,6 @@ async def _send(send: Send, response: Response, method: str) -> None:
     await send(start)
     body = b"" if response.status in NO_CONTENT or method == "HEAD" else response.body
     await send({"type": "http.response.body", "body": body})
-
-
-def _log(request: Request, status: int, started: float) -> None:
-    if access_logger.isEnabledFor(logging.INFO):
-        elapsed = (time.perf_counter() - started) * 1000
-        status_text = str(status) if status else "dropped"
-        access_logger.info(
-            "%s %s %s %.1fms", request.method, request.path, status_text, elapsed
-        )
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -8,10 +8,12 @@ import json
 import math
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dajet_mock import heap
+from dajet_mock.asgi import access_logger
 from dajet_mock.catalogue import Catalogue
 from dajet_mock.factory import create_app
 from dajet_mock.http import DEFAULT_MAX_BODY, App
@@ -149,13 +151,13 @@ def _attach_state_file(app: App, path: str) -> None:
     state_file.attach(store)
 
 
-def _serve(app: App, host: str, port: int) -> None:
+def _serve(app: App, host: str, port: int, write_access: Callable[[str], None]) -> None:
     try:
         sock = bind(host, port)
     except OSError as error:
         raise StartError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
-    server = create_server(app, sock)
+    server = create_server(app, sock, write_access=write_access)
     _settle()
     # uvicorn stops on SIGINT and SIGTERM, then re-raises the signal to the
     # handler found before it; a handler here lets the command exit with 0, and
@@ -171,9 +173,12 @@ def _serve(app: App, host: str, port: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return its exit status (2 for usage, 1 when it fails)."""
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level)
+    handler = configure_logging(args.log_level)
+    # The access logger has no handler or filter of its own: its lines can be
+    # written straight to the one handler, which is cheaper than records.
+    write_access = handler.line_writer(access_logger)
     try:
-        _serve(configure(args), args.host, args.port)
+        _serve(configure(args), args.host, args.port, write_access)
     except StartError as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ exactly the mock's stack.
 
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -73,7 +74,14 @@ def serve_asgi(
 
 
 def create_server(
-    app: App, sock: socket.socket, request_timeout: float = REQUEST_TIMEOUT
+    app: App,
+    sock: socket.socket,
+    request_timeout: float = REQUEST_TIMEOUT,
+    write_access: Callable[[str], None] | None = None,
 ) -> uvicorn.Server:
-    """Return a uvicorn server for the mock app on a bound socket."""
-    return serve_asgi(ASGIApp(app), sock, request_timeout)
+    """Return a uvicorn server for the mock app on a bound socket.
+
+    `write_access`, if given, takes each access line's message in place of the
+    `dajet_mock.access` logger (see `ASGIApp`).
+    """
+    return serve_asgi(ASGIApp(app, write_access), sock, request_timeout)
