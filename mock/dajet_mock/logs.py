@@ -30,12 +30,17 @@ FLUSH_INTERVAL = 0.1
 
 
 class SecondFormatter(logging.Formatter):
-    """A formatter of `FORMAT` that formats the date once a second, as usual."""
+    """A formatter of `FORMAT` that formats a date once a second, as usual.
+
+    Lines of the same millisecond share one date string.
+    """
 
     def __init__(self) -> None:
         super().__init__(FORMAT)
         self._second = -1
         self._date = ""
+        self._millisecond = -1
+        self._stamp = ""
 
     def formatTime(  # noqa: N802 (logging's name)
         self, record: logging.LogRecord, datefmt: str | None = None
@@ -45,15 +50,15 @@ class SecondFormatter(logging.Formatter):
 
     def date(self, created: float) -> str:
         """Return a moment (`time.time()`) as a record created then shows it."""
-        second = int(created)
-        if second != self._second:
-            moment = self.converter(created)
-            self._second, self._date = (
-                second,
-                time.strftime(self.default_time_format, moment),
-            )
-        # LogRecord's own rounding of milliseconds, down.
-        return f"{self._date},{int((created - second) * 1000):03d}"
+        millisecond = int(created * 1000)
+        if millisecond != self._millisecond:
+            second, within = divmod(millisecond, 1000)
+            if second != self._second:
+                moment = self.converter(second)
+                self._second = second
+                self._date = time.strftime(self.default_time_format, moment)
+            self._millisecond, self._stamp = millisecond, f"{self._date},{within:03d}"
+        return self._stamp
 
 
 class BufferedHandler(logging.StreamHandler[TextIO]):
@@ -90,24 +95,23 @@ class BufferedHandler(logging.StreamHandler[TextIO]):
         """Return a function that writes an INFO message of `logger` as a line.
 
         The line is the one a record of that message would be formatted as,
-        and its level is checked likewise; but no record is made and no filter
-        is asked, so it suits only a logger that has none and whose records
-        would reach this handler alone.
+        but no record is made, no level checked and no filter asked: the
+        caller checks `logger.isEnabledFor(logging.INFO)`, and the logger must
+        have no filter and no handler but this one.
         """
         formatter = self.formatter
         if not isinstance(formatter, SecondFormatter):
             raise TypeError("the handler must format with a SecondFormatter")
 
         middle = f" INFO {logger.name}: "
+        lock = self.lock
+        assert lock is not None, "logging.Handler creates its lock"
 
         def write(message: str) -> None:
-            if logger.isEnabledFor(logging.INFO):
-                line = formatter.date(time.time()) + middle + message + self.terminator
-                self.acquire()
-                try:
-                    self.stream.write(line)
-                finally:
-                    self.release()
+            line = f"{formatter.date(time.time())}{middle}{message}{self.terminator}"
+            with lock:
+                self.stream.write(line)
+            if not self._scheduled:
                 self.flush()
 
         return write
