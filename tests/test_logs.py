@@ -103,3 +103,13 @@ def test_in_an_event_loop_a_burst_of_lines_is_flushed_once(
     assert asyncio.run(burst()) == 0
     assert stream.flushes == 1
     assert len(stream.getvalue().splitlines()) == 200
+
+
+def test_a_flush_a_stopped_loop_left_undone_happens_outside_it(logger, handler, stream):
+    async def one_line():
+        logger.info("the last line")
+
+    asyncio.run(one_line())
+    assert stream.flushes == 0
+    handler.flush()
+    assert stream.flushes == 1

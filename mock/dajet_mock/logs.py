@@ -75,17 +75,17 @@ class BufferedHandler(logging.StreamHandler[TextIO]):
 
     def flush(self) -> None:
         """Flush now outside an event loop; otherwise within `FLUSH_INTERVAL`."""
-        if self._scheduled:
-            return
-
+        # Outside a loop even when a flush is due in one: a loop that stopped
+        # leaves its flush undone, and `logging.shutdown` must still write it.
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             super().flush()
             return
 
-        self._scheduled = True
-        loop.call_later(FLUSH_INTERVAL, self._flush_now)
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_later(FLUSH_INTERVAL, self._flush_now)
 
     def _flush_now(self) -> None:
         self._scheduled = False
