@@ -124,21 +124,18 @@ async def _call(asgi, path):
     return sent
 
 
-def test_access_log_is_one_line_per_request(app, caplog):
-    caplog.set_level(logging.INFO, logger="dajet_mock.access")
-    asyncio.run(_call(ASGIApp(app), "/flow/monitor"))
-    lines = [r.getMessage() for r in caplog.records if r.name == "dajet_mock.access"]
-    assert len(lines) == 1
-    assert re.fullmatch(r"GET /flow/monitor 200 \d+\.\dms", lines[0])
-
-
-def test_access_lines_go_to_a_writer_in_place_of_records(app, caplog):
+@pytest.mark.parametrize("to_writer", [False, True], ids=["records", "writer"])
+def test_access_log_is_one_line_per_request(app, caplog, to_writer):
     caplog.set_level(logging.INFO, logger="dajet_mock.access")
     written = []
-    asyncio.run(_call(ASGIApp(app, written.append), "/flow/monitor"))
-    assert not [r for r in caplog.records if r.name == "dajet_mock.access"]
-    assert len(written) == 1
-    assert re.fullmatch(r"GET /flow/monitor 200 \d+\.\dms", written[0])
+    asyncio.run(
+        _call(ASGIApp(app, written.append if to_writer else None), "/flow/monitor")
+    )
+    records = [r.getMessage() for r in caplog.records if r.name == "dajet_mock.access"]
+    lines, elsewhere = (written, records) if to_writer else (records, written)
+    assert elsewhere == []
+    assert len(lines) == 1
+    assert re.fullmatch(r"GET /flow/monitor 200 \d+\.\dms", lines[0])
 
 
 def test_no_access_line_is_written_below_info(app, caplog):
