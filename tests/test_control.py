@@ -156,6 +156,33 @@ def test_fault_replaces_status_body_and_headers_for_n_requests(client):
     assert (first.status, first.body, first.header("location")) == (201, b"42", None)
     assert second.header("location") == "two"
     assert json_body(client.get("/__mock/faults")) == []
+    # A success status leaves the request handled: "one" was stored.
+    assert client.post("/flow", pipeline_body("one")).status == 409
+
+
+def test_an_error_fault_answers_in_place_of_the_request(client, store):
+    before = store.snapshot()
+    client.post("/__mock/faults", {"method": "POST", "path": "/flow", "status": 503})
+    response = client.post("/flow", pipeline_body("refused"))
+    assert (response.status, json_body(response)["status"]) == (503, 503)
+    assert response.header("location") is None
+    assert store.snapshot() == before
+
+
+def test_a_handled_error_fault_answers_after_the_request_changed_the_store(client):
+    fault = {"method": "POST", "path": "/flow", "status": 500, "handled": True}
+    client.post("/__mock/faults", fault | {"times": 1})
+    assert client.post("/flow", pipeline_body("kept")).status == 500
+    assert client.post("/flow", pipeline_body("kept")).status == 409
+
+
+def test_an_error_status_header_leaves_the_pipeline_as_it_was(client, store):
+    path = f"/flow/execute/{DEMO}"
+    before = store.monitor()
+    response = client.put(path, headers={"X-Mock-Status": "503"})
+    assert (response.status, store.monitor()) == (503, before)
+    assert client.put(path).status == 200
+    assert store.monitor() != before
 
 
 def test_fault_can_answer_200_for_an_unknown_pipeline(client):
@@ -186,8 +213,20 @@ def test_fault_until_cleared_and_removal_by_id(client):
         {"headers": {"X": "line\nbreak"}},
         {"colour": "red"},
         [],
+        {"status": 503, "handled": "no"},
+        {"latency": 1, "handled": False},
     ],
-    ids=["status", "latency", "times", "drop", "header", "unknown", "array"],
+    ids=[
+        "status",
+        "latency",
+        "times",
+        "drop",
+        "header",
+        "unknown",
+        "array",
+        "handled-not-a-flag",
+        "unhandled-without-status",
+    ],
 )
 def test_bad_fault_is_400(client, doc):
     response = client.post("/__mock/faults", doc)

@@ -1,8 +1,10 @@
 """Faults: deliberate misbehaviour of the flow API, injected through the control API.
 
 A fault matches requests by method and path glob, for a number of requests or until
-cleared. The request is still handled; then the fault waits (latency), replaces the
-status or body, patches headers, or drops the connection.
+cleared. A fault with an error status answers in place of the request, which then
+changes nothing, as when the server itself refuses one. Any other fault lets the
+request be handled first; then it waits (latency), replaces the status or body,
+patches headers, or drops the connection. `handled` overrides that choice.
 """
 
 import fnmatch
@@ -14,7 +16,17 @@ from typing import Any
 
 __all__ = ["Fault", "FaultError", "Faults"]
 
-_FIELDS = ("method", "path", "times", "latency", "status", "body", "headers", "drop")
+_FIELDS = (
+    "method",
+    "path",
+    "times",
+    "latency",
+    "status",
+    "body",
+    "headers",
+    "drop",
+    "handled",
+)
 
 
 class FaultError(ValueError):
@@ -33,7 +45,19 @@ class Fault:
     body: str | None = None
     headers: dict[str, str | None] = field(default_factory=dict)
     drop: bool = False
+    handled: bool | None = None
     id: int = 0
+
+    @property
+    def handles_request(self) -> bool:
+        """Tell whether the request is handled before the fault changes its answer.
+
+        Unless `handled` says otherwise, a request given an error status is not:
+        the store stays as it was, as after any error answer of the server.
+        """
+        if self.handled is not None:
+            return self.handled
+        return self.status is None or self.status < 400
 
     def matches(self, method: str, path: str) -> bool:
         """Tell whether a request's method and path fall under this fault."""
@@ -53,6 +77,7 @@ class Fault:
             "body": self.body,
             "headers": dict(self.headers),
             "drop": self.drop,
+            "handled": self.handled,
         }
 
     @classmethod
@@ -65,7 +90,7 @@ class Fault:
         if unknown:
             raise FaultError(f"unknown fault fields: {', '.join(unknown)}")
 
-        return cls(
+        fault = cls(
             method=_method(doc.get("method", "*")),
             path=_text(doc.get("path", "*"), "path"),
             times=_times(doc.get("times")),
@@ -74,7 +99,11 @@ class Fault:
             body=None if doc.get("body") is None else _text(doc["body"], "body"),
             headers=_headers(doc.get("headers", {})),
             drop=_flag(doc.get("drop", False), "drop"),
+            handled=_optional_flag(doc.get("handled"), "handled"),
         )
+        if not fault.handles_request and fault.status is None and not fault.drop:
+            raise FaultError("a fault with handled false needs a status, or drop")
+        return fault
 
 
 def _text(value: Any, name: str) -> str:
@@ -134,6 +163,12 @@ def _unsafe(text: str) -> bool:
 def _flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise FaultError(f"fault {name} must be true or false, not {value!r}")
+    return value
+
+
+def _optional_flag(value: Any, name: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise FaultError(f"fault {name} must be true, false or null, not {value!r}")
     return value
 
 

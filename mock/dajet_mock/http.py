@@ -133,8 +133,9 @@ class App:
             return problem_response(400, f"X-Mock-Status or X-Mock-Latency: {error}")
 
         started = time.perf_counter()
-        response = self._flow(session, request)
         fault = session.faults.take(request.method, request.path)
+        refusal = _refusal(fault, override)
+        response = self._flow(session, request) if refusal is None else refusal
         if fault is not None:
             _apply(fault, response)
         if override is not None:
@@ -244,6 +245,16 @@ def _apply(fault: Fault, response: Response) -> None:
 
     response.latency += fault.latency
     response.drop = response.drop or fault.drop
+
+
+def _refusal(*faults: Fault | None) -> Response | None:
+    # The first fault that answers in place of the request gives the status of
+    # a problem answer; each fault then patches it as it would any answer.
+    for fault in faults:
+        if fault is not None and not fault.handles_request:
+            # Without a status, the fault drops the connection (see Fault).
+            return problem_response(fault.status or 500)
+    return None
 
 
 def _header_fault(request: Request) -> Fault | None:

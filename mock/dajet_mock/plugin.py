@@ -120,7 +120,7 @@ class MockHandle:
         return dict(entry)
 
     def inject(self, **fault: Any) -> dict[str, Any]:
-        """Add a fault: method, path, times, latency, status, body, headers, drop."""
+        """Add a fault given by the control API's fields (`Fault` in its document)."""
         return dict(self._control.inject(self.session, fault).json())
 
     def clear_faults(self) -> None:
