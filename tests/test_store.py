@@ -216,6 +216,47 @@ def test_broken_pipeline_is_broken_and_cannot_be_executed(store, clock, changes,
     assert cause in store.validate(uuid)
 
 
+@pytest.fixture
+def looping_store(clock):
+    """A store whose activation loop passes every 3 seconds."""
+    return Store(clock, TIMINGS.replace(activation_delay=3))
+
+
+def test_a_broken_pipeline_is_built_again_at_every_pass(looping_store, clock):
+    uuid = create(looping_store, script="code/nope.djs")
+    clock.advance(3)
+    first = looping_store.monitor_entry(uuid)
+    clock.advance(3)
+    second = looping_store.monitor_entry(uuid)
+    # Hours later, only the last pass shows: 3 + 3 * 1200 seconds.
+    clock.advance(3600 + 1)
+    last = looping_store.monitor_entry(uuid)
+
+    assert (first.start, second.start, last.start) == (at(3), at(6), at(3606))
+    assert last.finish == last.start
+    assert last.state is State.BROKEN
+    assert last.status == first.status
+
+
+def test_without_an_activation_delay_a_broken_pipeline_keeps_its_times(store, clock):
+    uuid = create(store, script="code/nope.djs")
+    clock.advance(10)
+    assert store.monitor_entry(uuid).start == at(0)
+
+
+def test_a_forced_state_ends_the_passes_over_a_broken_pipeline(looping_store, clock):
+    uuid = create(looping_store, script="code/nope.djs")
+    clock.advance(3)
+    looping_store.force(uuid, State.IDLE, "fixed by hand")
+    clock.advance(9)
+    entry = looping_store.monitor_entry(uuid)
+    assert (entry.state, entry.status, entry.start) == (
+        State.IDLE,
+        "fixed by hand",
+        at(3),
+    )
+
+
 def test_validate_a_sound_pipeline_is_none(store):
     assert store.validate(create(store)) is None
 

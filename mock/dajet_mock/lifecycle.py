@@ -24,6 +24,7 @@ __all__ = [
     "dispose",
     "execute",
     "force",
+    "retry",
 ]
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class Step(IntEnum):
     FINISH_RUN = 2
     WAKE = 3
     IDLE = 4
+    RETRY = 5
 
 
 class Next(NamedTuple):
@@ -126,6 +128,23 @@ def activate(pipeline: Pipeline, error: str | None, now: datetime) -> MonitorEnt
 
     logger.debug("activated %s in state %s", pipeline.uuid, entry.state.name)
     return entry
+
+
+def first_retry(entry: MonitorEntry, timings: Timings) -> Next | None:
+    """Return the next build of a freshly activated entry that is broken.
+
+    The server's activation loop tries to build a broken pipeline again at
+    every pass, one `activation_delay` apart; with no delay there is no loop.
+    """
+    if entry.state is not State.BROKEN or timings.activation_delay == 0:
+        return None
+    return Next(timings.activation_delay, Step.RETRY)
+
+
+def retry(entry: MonitorEntry, now: datetime, timings: Timings) -> Next | None:
+    """Build a broken entry again, which fails again: Start and Finish move on."""
+    entry.start = entry.finish = now
+    return first_retry(entry, timings)
 
 
 def wants_start(entry: MonitorEntry) -> bool:
@@ -171,6 +190,9 @@ def apply(
 
     if step is Step.WAKE:
         return _wake(entry, now, timings, sleep)
+
+    if step is Step.RETRY:
+        return retry(entry, now, timings)
 
     _set_state(entry, State.IDLE)
     entry.status = DISPOSED

@@ -57,6 +57,14 @@ def _copy(entry: MonitorEntry) -> MonitorEntry:
     )
 
 
+def _last_due(due: float, now: float, period: float) -> float:
+    # A step repeated every `period` seconds, left alone for hours, would be
+    # replayed at every pass; only its last pass before now shows.
+    if period == 0:
+        return due
+    return due + math.floor((now - due) / period) * period
+
+
 class Store:
     """The whole state of one session, safe to share between threads.
 
@@ -300,6 +308,8 @@ class Store:
         bisect.insort(self._index, entry.name)
         if lifecycle.wants_start(entry):
             self._follow(slot, due, lifecycle.execute(entry, at, self._timings))
+        else:
+            self._follow(slot, due, lifecycle.first_retry(entry, self._timings))
 
     def _drop_entry(self, slot: _Slot) -> None:
         slot.generation += 1
@@ -359,6 +369,8 @@ class Store:
         assert slot.entry is not None, "steps follow activation"
         if step is Step.WAKE:
             due = self._skip_cycles(slot, due, now, wall)
+        elif step is Step.RETRY:
+            due = _last_due(due, now, self._timings.activation_delay)
 
         at = wall - timedelta(seconds=now - due)
         self._follow(
