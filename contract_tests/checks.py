@@ -35,7 +35,7 @@ from schemathesis.specs.openapi import checks as builtin
 from contract_tests import operations
 from contract_tests.pipelines import UUID_PATTERN
 
-CheckFunction = Callable[[CheckContext, Response, Case], bool | None]
+CheckFunction = Callable[[CheckContext, Response, Case[Any]], bool | None]
 
 # Routes that take a GUID segment only match one, in any of the forms .NET's
 # Guid parser reads: D, B (braced), P (parenthesised) and N (32 digits)
@@ -65,7 +65,7 @@ class ContractFailure(Failure):
 
     code = "ST900"
 
-    def __init__(self, case: Case, message: str) -> None:
+    def __init__(self, case: Case[Any], message: str) -> None:
         super().__init__(
             operation=case.operation.label, title=self.checks[0], message=message
         )
@@ -95,7 +95,7 @@ class DeletedPipelineVisible(ContractFailure):
     checks: ClassVar[tuple[str, ...]] = ("deleted_pipeline_is_gone",)
 
 
-def _documented(case: Case, response: Response) -> dict[str, Any] | None:
+def _documented(case: Case[Any], response: Response) -> dict[str, Any] | None:
     definition = case.operation.responses.find_by_status_code(response.status_code)
     return None if definition is None else dict(definition.definition)
 
@@ -105,12 +105,12 @@ def is_guid(segment: object) -> bool:
     return any(re.fullmatch(form, str(segment)) for form in GUID_FORMS)
 
 
-def _is_no_route(case: Case, response: Response) -> bool:
+def _is_no_route(case: Case[Any], response: Response) -> bool:
     values = (case.path_parameters or {}).values()
     return response.status_code == 404 and not all(is_guid(v) for v in values)
 
 
-def _is_not_json(case: Case, response: Response) -> bool:
+def _is_not_json(case: Case[Any], response: Response) -> bool:
     # The contract's 415 of `POST /flow`: a problem body without a Content-Type,
     # an empty body with one that is not JSON.
     sent = response.request.headers.get("content-type")
@@ -118,7 +118,7 @@ def _is_not_json(case: Case, response: Response) -> bool:
 
 
 def content_type_conformance(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check the media type of every response that has content."""
     if not response.content:
@@ -128,7 +128,7 @@ def content_type_conformance(
 
 
 def response_schema_conformance(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check the body of every response that has content against its schema."""
     if not response.content:
@@ -138,7 +138,7 @@ def response_schema_conformance(
 
 
 def empty_body_conformance(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check that a body is empty exactly where the contract documents no content."""
     documented = _documented(case, response)
@@ -160,7 +160,7 @@ def empty_body_conformance(
 
 
 def location_conformance(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check that `Location` of a 201 percent-decodes to the name sent.
 
@@ -179,7 +179,9 @@ def location_conformance(
     return None
 
 
-def allow_conformance(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def allow_conformance(
+    ctx: CheckContext, response: Response, case: Case[Any]
+) -> bool | None:
     """Check that the `Allow` of a 405 lists the methods the contract gives the path.
 
     RFC 9110 section 15.5.6: the origin server generates an Allow header field
@@ -199,7 +201,7 @@ def allow_conformance(ctx: CheckContext, response: Response, case: Case) -> bool
 
 
 def deleted_pipeline_is_gone(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check the answers for a pipeline this scenario deleted earlier.
 
@@ -225,7 +227,7 @@ def deleted_pipeline_is_gone(
 
 
 def ensure_resource_availability(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """Check that a pipeline just created and not deleted is found by its uuid."""
     uuid = (case.path_parameters or {}).get("uuid")
@@ -235,7 +237,7 @@ def ensure_resource_availability(
     return builtin.ensure_resource_availability(ctx, response, case)
 
 
-def _deleted_before(ctx: CheckContext, case: Case, uuid: str) -> bool:
+def _deleted_before(ctx: CheckContext, case: Case[Any], uuid: str) -> bool:
     for earlier in ctx.internals.find_all_cases():
         if earlier.id == case.id:
             return False
@@ -247,7 +249,7 @@ def _deleted_before(ctx: CheckContext, case: Case, uuid: str) -> bool:
     return False
 
 
-def _is_delete_of(case: Case, uuid: str) -> bool:
+def _is_delete_of(case: Case[Any], uuid: str) -> bool:
     target = (case.path_parameters or {}).get("uuid")
     return case.method.upper() == "DELETE" and str(target).lower() == uuid.lower()
 
@@ -273,7 +275,7 @@ def _is_default_entry(response: Response) -> bool:
     )
 
 
-GONE = {
+GONE: dict[str, Callable[[Response], bool]] = {
     "getPipeline": lambda r: r.status_code == 200 and _json(r) is None,
     "getPipelineInfo": _is_default_entry,
     "executePipeline": lambda r: r.status_code == 404,

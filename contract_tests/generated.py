@@ -33,7 +33,7 @@ def load_schema() -> Any:
 
 
 def record_results(
-    context: Any, case: Case, response: Response, results: list[CheckResult]
+    context: Any, case: Case[Any], response: Response, results: list[CheckResult]
 ) -> None:
     """Record one judged response in the conformance ledger."""
     operation = operations.by_label(case.operation.label)
@@ -47,12 +47,12 @@ def labels(schema: Any) -> list[str]:
     return [r.ok().label for r in schema.get_all_operations() if isinstance(r, Ok)]
 
 
-def is_safe(case: Case) -> bool:
+def is_safe(case: Case[Any]) -> bool:
     """Tell whether a case changes nothing on the server (RFC 9110 section 9.2.1)."""
     return case.method.upper() in SAFE_METHODS
 
 
-def prepare(case: Case, tracker: Tracker) -> None:
+def prepare(case: Case[Any], tracker: Tracker) -> None:
     """Make a generated creation harmless, and remember the name it will carry."""
     if case.operation.label == CREATE_LABEL and case.method.upper() == "POST":
         case.body = safety.make_safe(case.body)
@@ -60,12 +60,12 @@ def prepare(case: Case, tracker: Tracker) -> None:
             tracker.expect_name(case.body.get("Name"))
 
 
-def name_of(case: Case) -> object:
+def name_of(case: Case[Any]) -> object:
     """Return the `Name` a case's body carries, if any."""
     return case.body.get("Name") if isinstance(case.body, dict) else None
 
 
-def validate(case: Case, response: Response, target: Target, **extra: Any) -> None:
+def validate(case: Case[Any], response: Response, target: Target, **extra: Any) -> None:
     """Judge a response by every check, with the refined ones in place."""
     __tracebackhide__ = True
     case.validate_response(
@@ -77,7 +77,7 @@ def validate(case: Case, response: Response, target: Target, **extra: Any) -> No
     )
 
 
-def run(case: Case, target: Target, tracker: Tracker) -> None:
+def run(case: Case[Any], target: Target, tracker: Tracker) -> None:
     """Send one generated case to the target, track what it created, judge it."""
     __tracebackhide__ = True
     if target.read_only and not is_safe(case):

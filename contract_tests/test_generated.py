@@ -6,6 +6,8 @@ every Schemathesis check, the refined ones and the suite's own
 (contract_tests/checks.py).
 """
 
+from typing import Any
+
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.case import Case
 
@@ -20,6 +22,6 @@ schema = generated.load_schema()
 # The tracker is meant to live across all the cases of one operation: it collects
 # every pipeline they create and deletes them when the test ends.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_operation(case: Case, target: Target, tracker: Tracker) -> None:
+def test_operation(case: Case[Any], target: Target, tracker: Tracker) -> None:
     """A generated case gets an answer that keeps the contract."""
     generated.run(case, target, tracker)

@@ -45,7 +45,7 @@ def _recording_states(seen: set[object], until: int) -> Any:
 def _built(target: Target, create: Any, sleep_timeout: int = 0) -> str:
     response, uuid = create(pipelines.harmless("lifecycle", sleep_timeout))
     expect_status(response, 201, "create_is_201")
-    assert uuid is not None
+    assert isinstance(uuid, str)
     target.eventually(
         lambda: _entry(target, uuid),
         lambda r: _body(r).get("Name") != "",

@@ -33,18 +33,18 @@ def machine_for(target: Target) -> Any:
         def teardown(self) -> None:
             self.tracker.clean()
 
-        def before_call(self, case: Case) -> None:
+        def before_call(self, case: Case[Any]) -> None:
             generated.prepare(case, self.tracker)
 
-        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return {"base_url": target.url, "timeout": target.timeout}
 
-        def after_call(self, response: Response, case: Case) -> None:
+        def after_call(self, response: Response, case: Case[Any]) -> None:
             super().after_call(response, case)
             self.tracker.watch(response, generated.name_of(case))
 
         def validate_response(
-            self, response: Response, case: Case, **kwargs: Any
+            self, response: Response, case: Case[Any], **kwargs: Any
         ) -> None:
             __tracebackhide__ = True
             generated.validate(case, response, target, recorder=self.recorder)
