@@ -9,6 +9,7 @@ Options (each with an environment variable, for tox and CI):
 - `--conformance-summary FILE`: also write the summary as JSON or Markdown.
 """
 
+import argparse
 import logging
 import os
 import signal
@@ -47,6 +48,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=float(os.environ.get("DAJET_TIMEOUT", DEFAULT_TIMEOUT)),
     )
     group.addoption("--conformance-summary", default=None)
+    group.addoption(
+        "--max-body",
+        type=_byte_count,
+        # argparse reads a string default, from the environment, with `type`.
+        default=os.environ.get("DAJET_MAX_BODY"),
+        help="the server's request body limit in bytes (Kestrel's: 30000000)",
+    )
+
+
+def _byte_count(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a number of bytes: {text!r}")
+    return int(text)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -111,6 +125,8 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             MockControl(client) if is_mock else None,
             pytestconfig.getoption("--timeout"),
             pytestconfig.getoption("--read-only"),
+            pytestconfig.getoption("--max-body")
+            or (embedded.body_limit() if is_mock else None),
         )
         if server.mock is not None:
             server.mock.set_timings(activation_delay=embedded.ACTIVATION_DELAY)

@@ -14,6 +14,13 @@ from typing import Any
 ACTIVATION_DELAY = 3.0
 
 
+def body_limit() -> int:
+    """Return the largest request body the embedded mock accepts, in bytes."""
+    from dajet_mock.http import DEFAULT_MAX_BODY
+
+    return DEFAULT_MAX_BODY
+
+
 @contextmanager
 def running_mock() -> Iterator[str]:
     """Start the mock on a loopback port; yield its base URL; stop it after."""

@@ -71,6 +71,8 @@ class Target:
     mock: MockControl | None = None
     timeout: float = DEFAULT_TIMEOUT
     read_only: bool = False
+    # The largest request body the server accepts, in bytes, if known.
+    max_body: int | None = None
     on_exchange: list[Exchange] = field(default_factory=list)
 
     @property

@@ -1,5 +1,6 @@
 """Unknown and malformed uuids, and every bad input real-server.md describes."""
 
+import json
 import uuid as uuids
 from typing import Any
 from urllib.parse import unquote
@@ -338,3 +339,24 @@ class TestCreate:
         response, _ = create(body)
         _expect_problem(response, 400, "invalid_model_is_400")
         self._stays_unstored(target, tracker, body["Name"])
+
+
+@changes_state
+def test_a_body_over_the_limit_is_413(target: Target, create: Any) -> None:
+    """A pipeline one byte over the server's body limit is refused: 413, empty.
+
+    The body is a harmless pipeline padded with spaces, so that a server whose
+    limit is larger than the suite was told creates nothing the run cannot
+    delete.
+    """
+    if target.max_body is None:
+        pytest.skip("the server's body limit is unknown: give --max-body BYTES")
+
+    body = pipelines.harmless("over-the-limit")
+    text = json.dumps(body).encode()
+    padded = text + b" " * (target.max_body + 1 - len(text))
+    response, _ = create(
+        body, content=padded, headers={"Content-Type": "application/json"}
+    )
+    expect_status(response, 413, "body_over_the_limit_is_413")
+    expect_empty(response, "body_over_the_limit_is_413")
