@@ -79,7 +79,7 @@ def test_spec_is_valid_openapi() -> None:
 
 def test_every_operation_is_named_summarised_and_described() -> None:
     ids = [operation["operationId"] for _, _, operation in operations()]
-    assert len(ids) == len(set(ids)) == 11
+    assert len(ids) == len(set(ids)) == 12
     for _, _, operation in operations():
         assert operation["summary"] and operation["description"]
 

@@ -216,6 +216,11 @@ def delete_pipeline(store: Store, call: Call) -> Result:
     return DONE
 
 
+def test_flow(store: Store, call: Call) -> Result:
+    """Do nothing, as FlowController's leftover `Test` action does."""
+    return DONE
+
+
 Operation = Callable[[Store, Call], Result]
 
 OPERATIONS: dict[str, Operation] = {
@@ -230,6 +235,7 @@ OPERATIONS: dict[str, Operation] = {
     "restartPipeline": restart_pipeline,
     "validatePipeline": validate_pipeline,
     "deletePipeline": delete_pipeline,
+    "testFlow": test_flow,
 }
 
 
