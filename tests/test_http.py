@@ -316,6 +316,15 @@ def test_bad_body_is_400_validation_problem(client, unchanged, body, path):
     assert path in problem["errors"]
 
 
+def test_a_binding_error_says_where_the_value_is_as_dotnet_does(client, unchanged):
+    body = b'{\n  "Name": "x",\n  "Options": [{"Name": 1}]\n}'
+    problem = json_body(client.post("/flow", body))
+    assert problem["errors"]["$.Options[0].Name"] == [
+        "The JSON value could not be converted to System.String. "
+        "Path: $.Options[0].Name | LineNumber: 2 | BytePositionInLine: 24."
+    ]
+
+
 def test_very_deep_body_does_not_break_the_mock(client, unchanged):
     response = client.post("/flow", b"[" * 100_000 + b"]" * 100_000)
     assert response.status == 400

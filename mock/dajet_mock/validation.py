@@ -16,6 +16,8 @@ import orjson
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
+from dajet_mock.positions import position_of
+
 __all__ = ["MAX_DEPTH", "BodyCheck", "Verdict", "json_path"]
 
 # System.Text.Json's JsonSerializerOptions.MaxDepth default.
@@ -51,6 +53,16 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"
     return text
+
+
+def _where(body: bytes, parts: list[str | int]) -> str:
+    # System.Text.Json ends a message with the path and the reader's position.
+    path = json_path(parts)
+    position = position_of(body, parts)
+    if position is None:
+        return f"Path: {path}."
+    line, byte = position
+    return f"Path: {path} | LineNumber: {line} | BytePositionInLine: {byte}."
 
 
 def _depth(value: Any) -> int:
@@ -107,21 +119,21 @@ def _is_name_error(error: ValidationError) -> bool:
     return error.validator in ("minLength", "pattern") or error.instance is None
 
 
-def _message(error: ValidationError, path: str) -> str:
+def _message(error: ValidationError) -> str:
     if error.instance is None:
-        return f"The JSON value must not be null. Path: {path}."
+        return "The JSON value must not be null."
 
     if error.validator == "enum":
         return (
             f"The JSON value {error.instance!r} is not one of "
-            f"{error.validator_value!r}. Path: {path}."
+            f"{error.validator_value!r}."
         )
 
     if error.validator == "type":
         target = _CLR_TYPES.get(str(error.validator_value), "the declared type")
-        return f"The JSON value could not be converted to {target}. Path: {path}."
+        return f"The JSON value could not be converted to {target}."
 
-    return f"{error.message}. Path: {path}."
+    return f"{error.message}."
 
 
 def _repeated_options(items: Any, where: list[str | int], errors: Errors) -> None:
@@ -158,11 +170,11 @@ class BodyCheck:
 
         if not isinstance(value, dict):
             message = "The JSON value could not be converted to the pipeline model."
-            return Verdict(errors={"$": [f"{message} Path: $."]})
+            return Verdict(errors={"$": [f"{message} {_where(body, [])}"]})
 
-        return self._check_model(_canonical_model(value))
+        return self._check_model(_canonical_model(value), body)
 
-    def _check_model(self, model: dict[str, Any]) -> Verdict:
+    def _check_model(self, model: dict[str, Any], body: bytes) -> Verdict:
         errors: Errors = {}
         blank_name = False
         for error in self._validator.iter_errors(model):
@@ -170,8 +182,9 @@ class BodyCheck:
                 blank_name = True
                 continue
 
-            path = json_path(error.absolute_path)
-            errors.setdefault(path, []).append(_message(error, path))
+            parts = list(error.absolute_path)
+            message = f"{_message(error)} {_where(body, parts)}"
+            errors.setdefault(json_path(parts), []).append(message)
 
         _repeated_options(model.get("Options"), [], errors)
         handlers = model.get("Handlers")
