@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except StartError as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 1
+    finally:
+        # The loop's last lines wait for a flush that a stopped loop never runs.
+        handler.flush()
 
     print("DaJet mock stopped", flush=True)
     return 0
