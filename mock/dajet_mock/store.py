@@ -59,7 +59,7 @@ def _copy(entry: MonitorEntry) -> MonitorEntry:
 
 def _last_due(due: float, now: float, period: float) -> float:
     # A step repeated every `period` seconds, left alone for hours, would be
-    # replayed at every pass; only its last pass before now shows.
+    # replayed at every pass; the last one due by now ends the same way.
     if period == 0:
         return due
     return due + math.floor((now - due) / period) * period
@@ -118,7 +118,7 @@ class Store:
             return None if slot is None else slot.pipeline
 
     def monitor(self) -> list[MonitorEntry]:
-        """Return copies of all monitor entries, ordered by name, then uuid."""
+        """Return copies of all monitor entries, ordered by name."""
         with self._lock:
             self._catch_up()
             return [_copy(self._entry(name)) for name in self._index]
@@ -383,10 +383,11 @@ class Store:
         # A repeating pipeline left alone for hours would replay every cycle; the
         # last whole cycle before now ends the same way, so jump straight to it.
         cycle = lifecycle.cycle_length(self._timings, slot.sleep)
-        if cycle == 0 or now - due < cycle:
+        skipped = _last_due(due, now, cycle)
+        if skipped == due:
             return due
 
-        due += math.floor((now - due) / cycle) * cycle
+        due = skipped
         finish = due - self._timings.scaled(slot.sleep)
         assert slot.entry is not None
         slot.entry.finish = wall - timedelta(seconds=now - finish)
