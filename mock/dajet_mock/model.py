@@ -107,7 +107,7 @@ def _own(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
-def _share(value: _T, shared: dict[Any, Any] | None) -> _T:
+def _share(value: _T, shared: Shared) -> _T:
     # The pipelines of one seed often have the same handlers and options. Frozen
     # and equal, they can be one object, as an interned string is.
     return value if shared is None else shared.setdefault(value, value)

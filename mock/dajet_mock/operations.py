@@ -58,7 +58,7 @@ class Call:
         return value
 
 
-# Not frozen, as `Call`.
+# Not frozen, as `Call`; a result is read, never changed (`DONE` is shared).
 @dataclass(slots=True)
 class Result:
     """What an operation answers: status, body, its label, a `Location` if any."""
