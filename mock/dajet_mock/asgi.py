@@ -89,8 +89,9 @@ class ASGIApp:
             return
 
         started = time.perf_counter()
-        request = await self._request(scope, receive)
-        if request is None:
+        headers = _headers(scope)
+        request = Request(scope["method"], scope["path"], headers)
+        if _wants_body(headers) and not await self._read_body(request, receive):
             # The client went away before its body arrived: nothing to answer, and
             # half a body must not reach the store.
             return
@@ -115,13 +116,6 @@ class ASGIApp:
                 access_logger.info(ACCESS_FORMAT, *fields)
             else:
                 self.write_access(ACCESS_FORMAT % fields)
-
-    async def _request(self, scope: Scope, receive: Receive) -> Request | None:
-        headers = _headers(scope)
-        request = Request(scope["method"], scope["path"], headers)
-        if _wants_body(headers) and not await self._read_body(request, receive):
-            return None
-        return request
 
     async def _read_body(self, request: Request, receive: Receive) -> bool:
         """Read the body up to the limit; False if the client disconnected."""
