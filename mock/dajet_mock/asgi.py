@@ -14,12 +14,15 @@ from typing import Any
 from dajet_mock.http import App
 from dajet_mock.messages import JSON, TEXT, Request, Response
 
-__all__ = ["ASGIApp", "DroppedConnection", "access_logger"]
+__all__ = ["ASGIApp", "AccessWriter", "DroppedConnection", "access_logger"]
 
 access_logger = logging.getLogger("dajet_mock.access")
 
 # An access line's message: method, path, status (or `dropped`), milliseconds.
 ACCESS_FORMAT = "%s %s %s %.1fms"
+
+# Takes an access line's message, in place of a record of `access_logger`.
+AccessWriter = Callable[[str], None]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -73,9 +76,7 @@ class ASGIApp:
     (the command's cheaper access log).
     """
 
-    def __init__(
-        self, app: App, write_access: Callable[[str], None] | None = None
-    ) -> None:
+    def __init__(self, app: App, write_access: AccessWriter | None = None) -> None:
         self.app = app
         self.write_access = write_access
 

@@ -8,12 +8,11 @@ import json
 import math
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dajet_mock import heap
-from dajet_mock.asgi import access_logger
+from dajet_mock.asgi import AccessWriter, access_logger
 from dajet_mock.catalogue import Catalogue
 from dajet_mock.factory import create_app
 from dajet_mock.http import DEFAULT_MAX_BODY, App
@@ -151,7 +150,7 @@ def _attach_state_file(app: App, path: str) -> None:
     state_file.attach(store)
 
 
-def _serve(app: App, host: str, port: int, write_access: Callable[[str], None]) -> None:
+def _serve(app: App, host: str, port: int, write_access: AccessWriter) -> None:
     try:
         sock = bind(host, port)
     except OSError as error:

@@ -9,12 +9,11 @@ exactly the mock's stack.
 
 import logging
 import socket
-from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
-from dajet_mock.asgi import ASGIApp, DroppedConnection
+from dajet_mock.asgi import AccessWriter, ASGIApp, DroppedConnection
 from dajet_mock.http import App
 from dajet_mock.protocol import REQUEST_TIMEOUT, BoundedHTTPProtocol
 
@@ -77,7 +76,7 @@ def create_server(
     app: App,
     sock: socket.socket,
     request_timeout: float = REQUEST_TIMEOUT,
-    write_access: Callable[[str], None] | None = None,
+    write_access: AccessWriter | None = None,
 ) -> uvicorn.Server:
     """Return a uvicorn server for the mock app on a bound socket.
 
