@@ -24,6 +24,7 @@ __all__ = [
     "dispose",
     "execute",
     "force",
+    "next_retry",
     "retry",
 ]
 
@@ -130,8 +131,8 @@ def activate(pipeline: Pipeline, error: str | None, now: datetime) -> MonitorEnt
     return entry
 
 
-def first_retry(entry: MonitorEntry, timings: Timings) -> Next | None:
-    """Return the next build of a freshly activated entry that is broken.
+def next_retry(entry: MonitorEntry, timings: Timings) -> Next | None:
+    """Return the next build of a broken entry, one pass of the loop later.
 
     The server's activation loop tries to build a broken pipeline again at
     every pass, one `activation_delay` apart; with no delay there is no loop.
@@ -144,7 +145,7 @@ def first_retry(entry: MonitorEntry, timings: Timings) -> Next | None:
 def retry(entry: MonitorEntry, now: datetime, timings: Timings) -> Next | None:
     """Build a broken entry again, which fails again: Start and Finish move on."""
     entry.start = entry.finish = now
-    return first_retry(entry, timings)
+    return next_retry(entry, timings)
 
 
 def wants_start(entry: MonitorEntry) -> bool:

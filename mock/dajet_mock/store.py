@@ -309,7 +309,7 @@ class Store:
         if lifecycle.wants_start(entry):
             self._follow(slot, due, lifecycle.execute(entry, at, self._timings))
         else:
-            self._follow(slot, due, lifecycle.first_retry(entry, self._timings))
+            self._follow(slot, due, lifecycle.next_retry(entry, self._timings))
 
     def _drop_entry(self, slot: _Slot) -> None:
         slot.generation += 1
