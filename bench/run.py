@@ -61,7 +61,7 @@ def seed_pipelines(count: int, queues: bool = False) -> list[dict[str, Any]]:
     """Return ``count`` idle Manual pipelines with distinct names, seed-shaped.
 
     They are alike but for their names and uuids; with ``queues``, each also
-    reads a RabbitMQ queue of its own, so that no two are equal.
+    reads a RabbitMQ queue of its own, so that no two share their handlers.
     """
     return [
         {
